@@ -1,0 +1,219 @@
+#include <utility>  // before Boost.Process: Boost 1.74 + GCC 12 need it for std::exchange
+
+#include "stack_fixture.h"
+
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+
+namespace nebula::testing {
+namespace {
+
+// Children must not outlive a crashed or killed test binary.
+struct DieWithParent : bp::extend::handler {
+  template <class Executor>
+  void on_exec_setup(Executor&) const {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    setpgid(0, 0);
+  }
+};
+
+bp::environment MakeEnv(const std::map<std::string, std::string>& extra) {
+  bp::environment env = boost::this_process::environment();
+  for (const auto& [k, v] : extra) env[k] = v;
+  return env;
+}
+
+fs::path Resolve(const std::string& program) {
+  if (program.find('/') != std::string::npos) return program;
+  auto found = bp::search_path(program);
+  if (found.empty()) throw std::runtime_error("program not found on PATH: " + program);
+  return found.string();
+}
+
+bool PortFree(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+// 40 ports per test process: the stack uses base+1..+6, tests use base+20..+39.
+int ChoosePortBase() {
+  if (const char* fixed = std::getenv("NEBULA_TEST_PORT_BASE")) return std::atoi(fixed);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const int base = 21000 + ((getpid() + attempt) % 400) * 40;
+    bool free = true;
+    for (int p = base; p < base + 40 && free; ++p) free = PortFree(p);
+    if (free) return base;
+  }
+  throw std::runtime_error("no free block of 40 ports between 21000 and 37000");
+}
+
+std::map<std::string, std::string> ParseEnvFile(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const auto eq = line.find('=');
+    if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+    out[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return out;
+}
+
+class StackGuard {
+ public:
+  StackGuard() {
+    info_.bin_dir = NEBULA_BIN_DIR;
+    info_.port_base = ChoosePortBase();
+    char tmpl[] = "/tmp/nebula-test-stack-XXXXXX";
+    if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+    info_.state_dir = tmpl;
+    const std::string log = info_.state_dir + "/devstack.log";
+    supervisor_ = std::make_unique<BackgroundProcess>(
+        std::vector<std::string>{info_.bin_dir + "/nebula-devstack", "up", "--agents", "0", "--state-dir",
+                                 info_.state_dir, "--port-base", std::to_string(info_.port_base)},
+        std::map<std::string, std::string>{}, log);
+    const std::string env_file = info_.state_dir + "/stack.env";
+    const bool up = Eventually([&] { return fs::exists(env_file) || !supervisor_->Running(); },
+                               std::chrono::seconds(300), std::chrono::milliseconds(200));
+    if (!up || !fs::exists(env_file)) {
+      const std::string tail = supervisor_->LogTail();
+      supervisor_->Stop();
+      throw std::runtime_error("nebula-devstack did not come up (" + log + "):\n" + tail);
+    }
+    auto env = ParseEnvFile(ReadFile(env_file));
+    info_.endpoint = env["NEBULA_ENDPOINT"];
+    info_.database_url = env["NEBULA_DATABASE_URL"];
+    info_.kafka_brokers = env["NEBULA_KAFKA_BROKERS"];
+    info_.docker_host = env["DOCKER_HOST"];
+    info_.registry = env["NEBULA_REGISTRY"];
+    info_.sample_image = env["NEBULA_SAMPLE_IMAGE"];
+  }
+  ~StackGuard() {
+    if (supervisor_) supervisor_->Stop(std::chrono::seconds(60));
+    std::error_code ec;
+    if (!std::getenv("NEBULA_TEST_KEEP_STATE")) fs::remove_all(info_.state_dir, ec);
+  }
+  const StackInfo& info() const { return info_; }
+
+ private:
+  StackInfo info_;
+  std::unique_ptr<BackgroundProcess> supervisor_;
+};
+
+}  // namespace
+
+std::map<std::string, std::string> StackInfo::Env() const {
+  return {{"NEBULA_ENDPOINT", endpoint}, {"DOCKER_HOST", docker_host}, {"NEBULA_KAFKA_BROKERS", kafka_brokers}};
+}
+
+const StackInfo& SharedStack() {
+  static StackGuard guard;  // started on first use, stopped at process exit
+  return guard.info();
+}
+
+int TestPort(int offset) {
+  if (offset < 0 || offset >= 20) throw std::invalid_argument("TestPort offset must be in [0, 20)");
+  return SharedStack().port_base + 20 + offset;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string Tail(const std::string& text, size_t bytes) {
+  return text.size() <= bytes ? text : text.substr(text.size() - bytes);
+}
+
+CommandResult Run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                  std::chrono::seconds timeout) {
+  if (argv.empty()) throw std::invalid_argument("Run: empty argv");
+  boost::asio::io_context io;
+  std::future<std::string> out, err;
+  std::vector<std::string> args(argv.begin() + 1, argv.end());
+  bp::child child(Resolve(argv[0]).string(), bp::args(args), MakeEnv(env), bp::std_in.close(),
+                  bp::std_out > out, bp::std_err > err, io, DieWithParent{});
+  std::thread runner([&] { io.run(); });
+  std::error_code ec;
+  const bool finished = child.wait_for(timeout, ec);
+  if (!finished) child.terminate(ec);
+  runner.join();
+  CommandResult result;
+  result.out = out.get();
+  result.err = err.get();
+  result.exit_code = finished ? child.exit_code() : -1;
+  if (!finished) result.err += "\n[timed out after " + std::to_string(timeout.count()) + " s]";
+  return result;
+}
+
+bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout,
+                std::chrono::milliseconds interval) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (pred()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(interval);
+  }
+}
+
+struct BackgroundProcess::Impl {
+  bp::child child;
+};
+
+BackgroundProcess::BackgroundProcess(std::vector<std::string> argv, std::map<std::string, std::string> env,
+                                     std::string log_path)
+    : impl_(std::make_unique<Impl>()), log_path_(std::move(log_path)) {
+  std::vector<std::string> args(argv.begin() + 1, argv.end());
+  impl_->child = bp::child(Resolve(argv[0]).string(), bp::args(args), MakeEnv(env), bp::std_in.close(),
+                           (bp::std_out & bp::std_err) > log_path_, DieWithParent{});
+}
+
+BackgroundProcess::~BackgroundProcess() { Stop(); }
+
+bool BackgroundProcess::Running() {
+  std::error_code ec;
+  return impl_->child.valid() && impl_->child.running(ec);
+}
+
+int BackgroundProcess::Stop(std::chrono::seconds grace) {
+  if (!impl_->child.valid()) return -1;
+  std::error_code ec;
+  if (impl_->child.running(ec)) {
+    ::kill(impl_->child.id(), SIGTERM);
+    if (!impl_->child.wait_for(grace, ec)) {
+      ::kill(-impl_->child.id(), SIGKILL);  // the whole process group
+      impl_->child.wait(ec);
+    }
+  }
+  const int code = impl_->child.exit_code();
+  impl_->child.detach();
+  impl_->child = bp::child();
+  return code;
+}
+
+std::string BackgroundProcess::LogTail(size_t bytes) const { return Tail(ReadFile(log_path_), bytes); }
+
+}  // namespace nebula::testing
