@@ -15,18 +15,17 @@ namespace nebula::cli {
 
 namespace {
 
-bool LooksLikeNumber(std::string_view text) {
-  if (text.empty()) return false;
-  size_t i = (text[0] == '-' || text[0] == '+') ? 1 : 0;
-  if (i == text.size()) return false;
-  return std::all_of(text.begin() + static_cast<long>(i), text.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'e' || c == 'E' ||
-                                         c == '_' || c == 'x' || c == 'o'; });
+// Numbers, versions and timestamps ("1.27", "2024-01-01T00:00:00Z") would come back typed: quote
+// anything that starts like a number.
+bool StartsLikeNumber(std::string_view text) {
+  const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  if (digit(text[0])) return true;
+  return text.size() > 1 && (text[0] == '+' || text[0] == '-' || text[0] == '.') && (digit(text[1]) || text[1] == '.');
 }
 
 // True when the text can be written as a plain YAML scalar and read back as the same string.
 bool IsPlainSafe(std::string_view text) {
-  if (text.empty() || LooksLikeNumber(text)) return false;
+  if (text.empty() || StartsLikeNumber(text)) return false;
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   static const std::array<std::string_view, 12> reserved = {"true", "false", "null", "~", "yes", "no",
@@ -38,7 +37,7 @@ bool IsPlainSafe(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](unsigned char c) { return c >= 0x20 && c != 0x7f; });
 }
 
-std::string Scalar(const nlohmann::json& value) {
+std::string Scalar(const nlohmann::ordered_json& value) {
   if (value.is_string()) {
     const auto& text = value.get_ref<const std::string&>();
     return IsPlainSafe(text) ? text : value.dump();  // a JSON string is a valid YAML double-quoted scalar
@@ -46,7 +45,7 @@ std::string Scalar(const nlohmann::json& value) {
   return value.dump();
 }
 
-void EmitYaml(const nlohmann::json& node, int indent, std::ostringstream& out) {
+void EmitYaml(const nlohmann::ordered_json& node, int indent, std::ostringstream& out) {
   const std::string pad(static_cast<size_t>(indent), ' ');
   if (node.is_object()) {
     for (const auto& [key, value] : node.items()) {
@@ -105,7 +104,7 @@ std::string ToJson(const google::protobuf::Message& message) {
 }
 
 std::string JsonToYaml(std::string_view json) {
-  const auto document = nlohmann::json::parse(json);
+  const auto document = nlohmann::ordered_json::parse(json);
   std::ostringstream out;
   if (document.is_structured() && document.empty()) return document.dump() + "\n";
   EmitYaml(document, 0, out);
