@@ -1,0 +1,118 @@
+// What the dev stack runs, derived purely from the options: ports, paths, endpoints and the argv of
+// every long-running child. No I/O here, so every decision is unit-testable.
+#pragma once
+
+#include <csignal>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nebula::devstack {
+
+inline constexpr int kDefaultPortBase = 50050;
+inline constexpr int kMaxAgents = 32;
+inline constexpr const char* kKafkaVersion = "3.9.1";
+inline constexpr const char* kDefaultPostgresBin = "/usr/lib/postgresql/15/bin";
+inline constexpr const char* kDefaultDockerHost = "unix:///var/run/docker.sock";
+
+struct UpOptions {
+  std::filesystem::path state_dir;
+  int port_base = kDefaultPortBase;
+  int agents = 1;
+  std::string apps = "hello";
+  std::filesystem::path kafka_libs;
+  std::filesystem::path postgres_bin = kDefaultPostgresBin;
+  std::string docker_host;  // empty: DOCKER_HOST, else the system socket, else a private dockerd
+  bool keep_containers = false;
+  bool detach = false;
+  bool api_manager = true;  // false: infrastructure only (tests that run their own api-manager)
+};
+
+// Environment lookups are injected so default resolution stays pure.
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// ${XDG_STATE_HOME:-$HOME/.local/state}/nebula/devstack
+std::filesystem::path DefaultStateDir(const EnvLookup& env);
+// ${XDG_CACHE_HOME:-$HOME/.cache}/nebula/kafka-3.9.1/libs
+std::filesystem::path DefaultKafkaLibs(const EnvLookup& env);
+
+// One message per problem; empty when the options are usable.
+std::vector<std::string> ValidateUpOptions(const UpOptions& options);
+
+std::vector<std::string> SplitApps(const std::string& apps);
+
+struct StackPorts {
+  int base = kDefaultPortBase;
+  int ApiManager() const { return base + 1; }
+  int Postgres() const { return base + 3; }
+  int Kafka() const { return base + 4; }
+  int KafkaController() const { return base + 5; }
+  int Registry() const { return base + 6; }
+  // The first agent keeps B+2 (the contract); later ones go past the registry so they never collide
+  // with PostgreSQL, Kafka or the registry.
+  int Agent(int index) const { return index == 0 ? base + 2 : base + 6 + index; }
+  // Every port the stack listens on, for the "is it free" preflight.
+  std::vector<std::pair<std::string, int>> All(int agents, bool api_manager) const;
+};
+
+struct StackPaths {
+  explicit StackPaths(const std::filesystem::path& state_dir);
+  std::filesystem::path state;
+  std::filesystem::path logs;
+  std::filesystem::path lock_file;
+  std::filesystem::path pid_file;
+  std::filesystem::path stack_env;
+  std::filesystem::path keep_containers_marker;  // written by `down --keep-containers`
+  std::filesystem::path postgres;
+  std::filesystem::path kafka;
+  std::filesystem::path registry;
+  std::filesystem::path image;
+  std::filesystem::path docker;
+  std::filesystem::path Log(const std::string& name) const { return logs / (name + ".log"); }
+};
+
+// A long-running child: what to exec and how to ask it to stop.
+struct ProcessSpec {
+  std::string name;  // display name and log file stem
+  std::filesystem::path program;
+  std::vector<std::string> args;
+  std::map<std::string, std::string> env;  // added to the supervisor's environment
+  int stop_signal = SIGTERM;
+  std::filesystem::path working_dir;  // empty: the supervisor's
+};
+
+std::string WorkerId(int index);
+std::string Loopback(int port);
+std::string DatabaseUrl(const StackPorts& ports);
+std::string SampleImage(const StackPorts& ports);
+
+ProcessSpec PostgresSpec(const std::filesystem::path& postgres_bin, const std::filesystem::path& data_dir,
+                         const std::filesystem::path& socket_dir, const StackPorts& ports);
+ProcessSpec KafkaSpec(const std::filesystem::path& java, const std::filesystem::path& kafka_libs,
+                      const std::filesystem::path& kafka_dir);
+ProcessSpec KafkaFormatSpec(const std::filesystem::path& java, const std::filesystem::path& kafka_libs,
+                            const std::filesystem::path& kafka_dir, const std::string& cluster_id);
+ProcessSpec DockerdSpec(const std::filesystem::path& dockerd, const std::filesystem::path& docker_dir);
+std::string PrivateDockerHost(const std::filesystem::path& docker_dir);
+ProcessSpec RegistrySpec(const std::filesystem::path& docker_registry, const std::filesystem::path& registry_dir);
+ProcessSpec ApiManagerSpec(const std::filesystem::path& bin_dir, const StackPorts& ports);
+ProcessSpec AgentSpec(const std::filesystem::path& bin_dir, const StackPorts& ports, int index,
+                      const std::string& apps, const std::string& docker_host);
+
+// The values a client needs, written to <state-dir>/stack.env once everything is ready.
+struct StackEnv {
+  StackPorts ports;
+  std::filesystem::path state_dir;
+  std::string docker_host;
+  int agents = 1;
+};
+std::string RenderStackEnv(const StackEnv& env);
+
+// The "what now" text printed when the stack is ready. cli_path is how the user reaches `nebula`.
+std::string RenderReadySummary(const StackEnv& env, const std::string& apps, const std::string& cli_path,
+                               bool api_manager);
+
+}  // namespace nebula::devstack
