@@ -95,12 +95,11 @@ std::string FormatNumber(double value) {
 
 std::string ToJson(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
   std::string json;
   const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) throw Error(ErrorCode::kInternal, "cannot render JSON: " + status.ToString());
-  if (json.empty() || json.back() != '\n') json += '\n';
-  return json;
+  // protobuf indents by one space; re-indent by two, keeping the field order.
+  return nlohmann::ordered_json::parse(json).dump(2) + '\n';
 }
 
 std::string JsonToYaml(std::string_view json) {
