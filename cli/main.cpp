@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   root.fallthrough();
 
   GlobalOptions global;
-  root.add_option("--endpoint", global.endpoint, "api-manager address host:port")
+  root.add_option("--endpoint", global.endpoint, "api-manager address")
+      ->type_name("HOST:PORT")
       ->envname("NEBULA_ENDPOINT")
       ->capture_default_str();
   const std::map<std::string, OutputFormat> formats = {
@@ -25,7 +26,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json", "yaml"}))
       ->capture_default_str();
   root.add_option("--timeout", global.timeout_seconds, "Seconds one command may take, retries included")
-      ->check(CLI::PositiveNumber)
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.1, 86400.0))
       ->capture_default_str();
   root.footer(std::string(kExitCodeHelp) +
               "\n\nEnvironment:\n  NEBULA_ENDPOINT  default for --endpoint\n\n"
