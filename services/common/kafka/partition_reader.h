@@ -1,0 +1,63 @@
+// Reads chosen keys of one topic without a consumer group (BRIEF §5): finds the partition count,
+// computes the partitions that hold the keys with the Java-compatible partitioner, assigns them by
+// hand from the beginning and tails them. A group per reader does not scale to 10⁴+ agents and a
+// shared group would split the records, so nothing is ever subscribed or committed.
+//
+// The high watermark of every partition is noted when it is assigned; caught_up() turns true once
+// each partition was read up to that point, i.e. the reader has seen every record that existed at
+// start (the caller's "initial read").
+//
+// Broker outages are survived: Poll() keeps retrying (topic lookup, watermarks, fetches) and
+// never throws for them. Not thread-safe: one thread polls.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nebula {
+
+struct PartitionRecord {
+  std::string key;
+  std::optional<std::string> value;  // nullopt for a tombstone
+  int32_t partition = 0;
+  int64_t offset = 0;
+};
+
+struct PartitionReaderOptions {
+  std::string brokers;
+  std::string topic;
+  std::vector<std::string> keys;  // only records with these keys are returned
+  std::string client_id = "nebula";
+  // Extra librdkafka properties (TLS, SASL, …), applied last.
+  std::map<std::string, std::string> settings;
+  // How often to check whether the topic's partition count changed (which moves keys).
+  std::chrono::milliseconds metadata_refresh{std::chrono::seconds(30)};
+};
+
+class PartitionReader {
+ public:
+  // Throws nebula::Error(kInvalidArgument) for settings librdkafka rejects. Does no network I/O.
+  explicit PartitionReader(PartitionReaderOptions options);
+  ~PartitionReader();
+  PartitionReader(const PartitionReader&) = delete;
+  PartitionReader& operator=(const PartitionReader&) = delete;
+
+  // Waits up to `timeout` for records of the keys, in partition order.
+  std::vector<PartitionRecord> Poll(std::chrono::milliseconds timeout);
+
+  bool caught_up() const;
+  // Partitions being read (empty until the topic was found) and the topic's partition count.
+  std::vector<int32_t> partitions() const;
+  int32_t partition_count() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nebula

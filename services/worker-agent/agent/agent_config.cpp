@@ -1,0 +1,121 @@
+#include "agent/agent_config.h"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <regex>
+#include <sstream>
+
+namespace nebula::agent {
+
+namespace {
+
+std::string Hostname() {
+  char name[256] = {0};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "localhost";
+  return name;
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+// App names are DNS labels (BRIEF §8); anything else cannot be an app the API accepted.
+std::string CheckApps(const std::vector<std::string>& apps) {
+  static const std::regex kDnsLabel("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  if (apps.empty()) return "no apps: pass --apps a,b (or NEBULA_APPS, or APP_NAME)";
+  for (const auto& app : apps) {
+    if (!std::regex_match(app, kDnsLabel)) return "app name \"" + app + "\" is not a DNS label";
+  }
+  return {};
+}
+
+}  // namespace
+
+int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
+  CLI::App cli{"nebula-worker-agent: runs the containers of its apps on this host's dockerd, as desired in Kafka"};
+  std::vector<std::string> apps;
+  std::vector<std::string> kafka_settings;
+  cli.add_option("--apps", apps, "Apps this host runs, comma-separated (env APP_NAME is accepted too)")
+      ->envname("NEBULA_APPS")
+      ->delimiter(',');
+  cli.add_option("--worker-id", config.worker_id, "This agent's identity in container labels [hostname]")
+      ->envname("NEBULA_WORKER_ID");
+  cli.add_option("--kafka-brokers", config.kafka_brokers, "Kafka bootstrap servers")
+      ->envname("NEBULA_KAFKA_BROKERS")
+      ->capture_default_str();
+  cli.add_option("--kafka-setting", kafka_settings, "Extra librdkafka property name=value (TLS, SASL); repeatable")
+      ->envname("NEBULA_KAFKA_SETTINGS")
+      ->delimiter(',');
+  cli.add_option("--docker-host", config.docker_host, "dockerd endpoint: unix:///path or tcp://host:port")
+      ->envname("DOCKER_HOST")
+      ->capture_default_str();
+  cli.add_option("--listen", config.listen, "gRPC address of the WorkerAgent service")
+      ->envname("NEBULA_AGENT_LISTEN")
+      ->capture_default_str();
+  cli.add_option("--default-host-ip", config.default_host_ip,
+                 "Host address for port mappings without their own host_ip [all addresses]")
+      ->envname("NEBULA_DEFAULT_HOST_IP");
+  cli.add_option("--resync-seconds", config.resync_seconds, "Full reconcile at least this often")
+      ->envname("NEBULA_RESYNC_SECONDS")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  cli.add_option("--stop-timeout-seconds", config.stop_timeout_seconds,
+                 "Grace period between SIGTERM and SIGKILL when a container is replaced or removed")
+      ->envname("NEBULA_STOP_TIMEOUT_SECONDS")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+  cli.add_option("--docker-parallelism", config.docker_parallelism, "Docker calls in flight at once")
+      ->envname("NEBULA_DOCKER_PARALLELISM")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cli.add_option("--host-cpus", config.host_cpus, "CPU cores for containers_per.cpu [read from the machine]")
+      ->envname("NEBULA_HOST_CPUS")
+      ->check(CLI::Range(0, 1 << 20));
+  cli.add_option("--host-memory-mb", config.host_memory_mb,
+                 "Memory (MiB) for containers_per.memory_mb [read from the machine]")
+      ->envname("NEBULA_HOST_MEMORY_MB")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+  cli.add_option("--log-level", config.log_level, "trace, debug, info, warn, error")
+      ->envname("NEBULA_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
+
+  try {
+    cli.parse(argc, argv);
+    config.apps.clear();
+    for (const auto& a : apps) {
+      for (auto& item : SplitList(a)) config.apps.push_back(std::move(item));
+    }
+    if (config.apps.empty()) {
+      if (const char* legacy = std::getenv("APP_NAME")) config.apps = SplitList(legacy);
+    }
+    // Order kept (reports follow it), repeats dropped.
+    std::vector<std::string> unique;
+    for (auto& a : config.apps) {
+      if (std::find(unique.begin(), unique.end(), a) == unique.end()) unique.push_back(a);
+    }
+    config.apps = std::move(unique);
+    if (auto problem = CheckApps(config.apps); !problem.empty()) throw CLI::ValidationError("--apps", problem);
+    if (config.worker_id.empty()) config.worker_id = Hostname();
+    for (const auto& s : kafka_settings) {
+      const auto eq = s.find('=');
+      if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--kafka-setting", "expected name=value: " + s);
+      config.kafka_settings[s.substr(0, eq)] = s.substr(eq + 1);
+    }
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  return -1;
+}
+
+}  // namespace nebula::agent

@@ -1,0 +1,102 @@
+// nebula-worker-agent: reconciles this host's dockerd with the desired state of its apps
+// (BRIEF §5). Serves WorkerAgent from the start, before Kafka or dockerd are reachable.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <memory>
+
+#include "agent/agent_config.h"
+#include "agent/desired_feed.h"
+#include "agent/host_probe.h"
+#include "agent/reconciler.h"
+#include "agent/worker_agent_service.h"
+#include "docker/curl_docker_client.h"
+#include "error.h"
+#include "logging.h"
+
+namespace {
+
+constexpr const char* kAgentVersion = "0.1.0";
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+int Run(const nebula::agent::AgentConfig& config) {
+  using namespace nebula::agent;
+
+  // Signals are taken by sigwait() below; every thread started from here on inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const HostFacts host = ProbeHost(config.host_cpus, config.host_memory_mb);
+  AgentSettings settings{config.worker_id, config.default_host_ip};
+  spdlog::info("worker {} for apps [{}]: {} cores, {} MiB, dockerd {}, kafka {}, resync every {}s", config.worker_id,
+               Join(config.apps), host.cpu_cores, host.memory_mb, config.docker_host, config.kafka_brokers,
+               config.resync_seconds);
+
+  CurlDockerClient docker(config.docker_host);
+  ReconcilerOptions options;
+  options.resync = std::chrono::seconds(config.resync_seconds);
+  options.executor.stop_timeout = std::chrono::seconds(config.stop_timeout_seconds);
+  options.executor.parallelism = config.docker_parallelism;
+
+  std::unique_ptr<Reconciler> reconciler;
+  DesiredFeed feed(config.kafka_brokers, config.kafka_settings, config.worker_id, config.apps, [&] {
+    if (reconciler) reconciler->Trigger();
+  });
+  reconciler = std::make_unique<Reconciler>(docker, [&] { return feed.Snapshot(); }, host, settings, options);
+
+  ReportContext context{config.worker_id, "", config.apps, host, kAgentVersion};
+  char hostname[256] = {0};
+  gethostname(hostname, sizeof(hostname) - 1);
+  context.hostname = hostname;
+  WorkerAgentService service(*reconciler, context);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int bound_port = 0;
+  builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &bound_port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || bound_port == 0) {
+    spdlog::critical("cannot listen on {}", config.listen);
+    return 1;
+  }
+  spdlog::info("WorkerAgent listening on {}", config.listen);
+
+  reconciler->Start();
+  feed.Start();
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("{}: shutting down; containers keep running", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  reconciler->Stop();
+  feed.Stop();
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  nebula::agent::AgentConfig config;
+  if (const int code = nebula::agent::ParseAgentConfig(argc, argv, config); code >= 0) return code;
+  nebula::SetUpLogging("worker-agent", config.log_level);
+  try {
+    return Run(config);
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+}

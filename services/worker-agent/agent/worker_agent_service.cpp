@@ -1,0 +1,59 @@
+#include "agent/worker_agent_service.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <chrono>
+
+#include "agent/host_probe.h"
+#include "core/observed_container.h"
+#include "grpc_status.h"
+
+namespace nebula::agent {
+
+v1::WorkerReport BuildWorkerReport(const AgentStatus& status, const ReportContext& context) {
+  v1::WorkerReport report;
+  report.set_worker_id(context.worker_id);
+  report.set_hostname(context.hostname);
+  for (const auto& app : context.apps) report.add_apps(app);
+  report.set_agent_version(context.agent_version);
+  report.set_synced(status.synced);
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  *report.mutable_report_time() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+
+  auto* host = report.mutable_host();
+  host->set_cpu_cores(context.host.cpu_cores);
+  host->set_memory_mb(context.host.memory_mb);
+  host->set_disk_free_mb(DiskFreeMb(context.disk_path));
+  host->set_docker_version(status.docker_version);
+
+  for (const auto& app : status.apps) {
+    auto* r = report.add_app_reports();
+    r->set_app(app.app);
+    r->set_observed_generation(app.observed_generation);
+    r->set_converged_generation(app.converged_generation);
+    r->set_desired_containers(app.desired_containers);
+    r->set_running_containers(app.running_containers);
+    for (const auto& e : app.errors) r->add_errors(e);
+    for (const auto& c : app.containers) {
+      const ContainerIdentity identity = ReadIdentity(c);
+      auto* s = r->add_containers();
+      s->set_id(c.id);
+      s->set_name(c.name);
+      s->set_index(identity.index.value_or(-1));
+      s->set_generation(identity.generation);
+      s->set_state(c.state);
+      s->set_health(c.health);
+      s->set_config_hash(identity.config_hash);
+      s->set_image_id(c.image_id);
+    }
+  }
+  return report;
+}
+
+grpc::Status WorkerAgentService::GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*,
+                                           v1::WorkerReport* response) {
+  return GuardedCall([&] { *response = BuildWorkerReport(reconciler_.Status(), context_); });
+}
+
+}  // namespace nebula::agent

@@ -1,0 +1,39 @@
+// The WorkerAgent gRPC service: local inspection of this agent (BRIEF §2). Needs no credentials.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "agent/reconciler.h"
+#include "core/host_facts.h"
+#include "nebula/v1/worker_agent.grpc.pb.h"
+
+namespace nebula::agent {
+
+struct ReportContext {
+  std::string worker_id;
+  std::string hostname;
+  std::vector<std::string> apps;
+  HostFacts host;
+  std::string agent_version;
+  std::string disk_path = "/";  // whose free space is reported
+};
+
+// The WorkerReport for a status snapshot (also what a future Kafka reporter will publish).
+v1::WorkerReport BuildWorkerReport(const AgentStatus& status, const ReportContext& context);
+
+class WorkerAgentService final : public v1::WorkerAgent::Service {
+ public:
+  WorkerAgentService(const Reconciler& reconciler, ReportContext context)
+      : reconciler_(reconciler), context_(std::move(context)) {}
+
+  grpc::Status GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest* request,
+                         v1::WorkerReport* response) override;
+
+ private:
+  const Reconciler& reconciler_;
+  ReportContext context_;
+};
+
+}  // namespace nebula::agent

@@ -1,0 +1,78 @@
+// plan(desired apps, actual containers, host facts) → actions: the pure heart of the agent
+// (BRIEF §5). It never does I/O; the Reconciler lists containers, calls PlanReconcile and hands the
+// steps to the executor.
+//
+// Rules, per app of the agent's list:
+//  - index i in [0, count) keeps one container whose config hash matches (started if it is stopped);
+//    any other container at i is removed and a new one created — remove first, as the new one binds
+//    the same host ports;
+//  - containers at indexes ≥ count, without a valid index, and duplicates are removed;
+//  - running=false or a deleted app → all its containers are removed;
+//  - an app whose desired state is still unknown (initial read not caught up) is left alone.
+// Containers of this worker whose app is not in the list are removed. Containers of other workers
+// and unlabelled ones are never touched (they are not even considered).
+//
+// Steps run in order and the actions inside a step are independent. Non-rolling: pull, then
+// remove/start, then create — so an image that cannot be pulled costs no running container. A rolling
+// update (issue 4) becomes more steps: pull, then remove/create/wait per batch.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/container_spec.h"
+#include "core/desired_view.h"
+#include "core/host_facts.h"
+#include "core/observed_container.h"
+
+namespace nebula::agent {
+
+enum class ActionKind { kPullImage, kRemoveContainer, kStartContainer, kCreateContainer };
+
+struct Action {
+  ActionKind kind = ActionKind::kPullImage;
+  std::string app;
+  std::string image;           // kPullImage
+  std::string container_id;    // kRemoveContainer, kStartContainer
+  std::string container_name;  // for logs
+  int32_t index = -1;          // the container's index, when it has one
+  ContainerSpec spec;          // kCreateContainer
+  std::string reason;          // why, for logs and reports
+};
+
+// One line for the log, e.g. "create web[2] (config changed)".
+std::string Describe(const Action& action);
+
+struct AppPlan {
+  std::string app;
+  bool listed = true;  // in the agent's app list (false: leftovers of an app this worker ran)
+  DesireKind desire = DesireKind::kUnknown;
+  int64_t generation = 0;          // the desired generation
+  int32_t desired_containers = 0;
+  // Steps in order; a failed step stops the app's plan until the next pass.
+  std::vector<std::vector<Action>> steps;
+  // What keeps the app from converging that no action can fix (e.g. a host port above 65535).
+  std::vector<std::string> problems;
+  // dockerd is still removing one of the app's containers: nothing to do but look again.
+  bool settling = false;
+
+  bool converged() const {
+    return desire != DesireKind::kUnknown && steps.empty() && problems.empty() && !settling;
+  }
+};
+
+struct PlanInput {
+  std::vector<std::pair<std::string, AppDesire>> apps;  // the agent's app list, in order
+  std::vector<ObservedContainer> containers;           // as listed by dockerd
+  std::set<std::string> present_images;                // references dockerd already has
+  HostFacts host;
+  AgentSettings settings;
+};
+
+// One AppPlan per listed app (in list order), then one per leftover app (by name).
+std::vector<AppPlan> PlanReconcile(const PlanInput& input);
+
+}  // namespace nebula::agent

@@ -1,0 +1,46 @@
+// DockerClient over the Engine API with libcurl: unix socket (CURLOPT_UNIX_SOCKET_PATH) or TCP,
+// paths pinned to /v1.41 (dockerd 20.10's maximum). One easy handle per call, so any number of
+// threads may call it at once.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "docker/docker_client.h"
+
+namespace nebula::agent {
+
+class CurlDockerClient : public DockerClient {
+ public:
+  // docker_host: "unix:///var/run/docker.sock", a socket path, or "tcp://host:port".
+  // Throws nebula::Error(kInvalidArgument) for anything else.
+  explicit CurlDockerClient(const std::string& docker_host);
+
+  DockerVersion Version() override;
+  std::vector<ObservedContainer> ListContainers(const std::map<std::string, std::string>& labels) override;
+  ContainerDetails InspectContainer(const std::string& id) override;
+  std::string CreateContainer(const ContainerSpec& spec, const std::string& name) override;
+  void StartContainer(const std::string& id) override;
+  void StopContainer(const std::string& id, std::chrono::seconds timeout) override;
+  void RemoveContainer(const std::string& id) override;
+  std::optional<ImageInfo> InspectImage(const std::string& reference) override;
+  void PullImage(const std::string& reference) override;
+
+ private:
+  struct Response {
+    long status = 0;
+    std::string body;
+  };
+  // Streams the body to on_data when given (then Response::body stays empty on success).
+  Response Request(const std::string& method, const std::string& path, const std::string& body,
+                   std::chrono::seconds timeout, const std::function<void(std::string_view)>& on_data = {});
+  // Throws the nebula::Error matching the HTTP status, prefixed with `what`.
+  [[noreturn]] void Fail(const std::string& what, const Response& response);
+
+  std::string socket_path_;  // empty for TCP
+  std::string base_url_;     // "http://localhost/v1.41"
+  std::string host_;         // for messages
+};
+
+}  // namespace nebula::agent

@@ -1,0 +1,67 @@
+// The narrow interface the agent needs from a container runtime (BRIEF §5). The real one talks to
+// dockerd's Engine API (CurlDockerClient); tests and, later, hollow mode use in-memory ones.
+// Every method throws nebula::Error on failure, with dockerd's own message (e.g. "port is already
+// allocated"): kNotFound for 404, kAlreadyExists for a name conflict, kUnavailable when dockerd
+// cannot be reached.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/container_spec.h"
+#include "core/observed_container.h"
+
+namespace nebula::agent {
+
+struct DockerVersion {
+  std::string version;
+  std::string api_version;
+};
+
+struct ImageInfo {
+  std::string id;
+  std::vector<std::string> repo_tags;
+};
+
+// What inspect adds to the listing; enough to check that a spec arrived as intended.
+struct ContainerDetails {
+  ObservedContainer container;
+  std::vector<std::string> env;
+  std::vector<PortBinding> ports;  // HostConfig.PortBindings
+  std::vector<std::string> binds;
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> cmd;
+  std::string network_mode;
+  std::vector<std::string> networks;  // NetworkSettings.Networks
+  bool privileged = false;
+  std::string restart_policy;
+  int64_t nano_cpus = 0;
+  int64_t memory_bytes = 0;
+  int exit_code = 0;
+  std::string error;  // State.Error
+};
+
+class DockerClient {
+ public:
+  virtual ~DockerClient() = default;
+
+  virtual DockerVersion Version() = 0;
+  // All containers (running or not) carrying every label=value given.
+  virtual std::vector<ObservedContainer> ListContainers(const std::map<std::string, std::string>& labels) = 0;
+  virtual ContainerDetails InspectContainer(const std::string& id) = 0;
+  // Creates (and connects extra networks), does not start. Returns the container id.
+  virtual std::string CreateContainer(const ContainerSpec& spec, const std::string& name) = 0;
+  virtual void StartContainer(const std::string& id) = 0;
+  // SIGTERM, then SIGKILL after `timeout`. Stopping a stopped container succeeds.
+  virtual void StopContainer(const std::string& id, std::chrono::seconds timeout) = 0;
+  // Forced, with anonymous volumes.
+  virtual void RemoveContainer(const std::string& id) = 0;
+  // nullopt when dockerd does not have the image.
+  virtual std::optional<ImageInfo> InspectImage(const std::string& reference) = 0;
+  virtual void PullImage(const std::string& reference) = 0;
+};
+
+}  // namespace nebula::agent

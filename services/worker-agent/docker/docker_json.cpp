@@ -1,0 +1,211 @@
+#include "docker/docker_json.h"
+
+#include <charconv>
+#include <cstdio>
+#include <ctime>
+
+namespace nebula::agent {
+
+using nlohmann::json;
+
+namespace {
+
+// dockerd writes null for empty lists and maps; read them as empty.
+std::vector<std::string> Strings(const json& j, const char* key) {
+  std::vector<std::string> out;
+  if (!j.is_object() || !j.contains(key) || !j[key].is_array()) return out;
+  for (const auto& s : j[key]) {
+    if (s.is_string()) out.push_back(s.get<std::string>());
+  }
+  return out;
+}
+
+std::string String(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return {};
+  return j[key].get<std::string>();
+}
+
+int64_t Int(const json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_number()) return 0;
+  return j[key].get<int64_t>();
+}
+
+bool Bool(const json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_boolean() && j[key].get<bool>();
+}
+
+const json& Object(const json& j, const char* key) {
+  static const json kEmpty = json::object();
+  if (!j.is_object() || !j.contains(key) || !j[key].is_object()) return kEmpty;
+  return j[key];
+}
+
+std::map<std::string, std::string> StringMap(const json& j) {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, value] : j.items()) {
+    if (value.is_string()) out[key] = value.get<std::string>();
+  }
+  return out;
+}
+
+std::string StripSlash(std::string name) {
+  if (!name.empty() && name.front() == '/') name.erase(0, 1);
+  return name;
+}
+
+// "2024-05-01T12:34:56.789Z" → unix seconds (fractions and zones other than Z are ignored).
+int64_t ParseRfc3339(const std::string& text) {
+  std::tm tm{};
+  if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                  &tm.tm_sec) != 6) {
+    return 0;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+uint32_t Port(const std::string& text) {
+  uint32_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+std::string PortKey(const PortBinding& p) { return std::to_string(p.container_port) + "/" + p.protocol; }
+
+}  // namespace
+
+json CreateContainerBody(const ContainerSpec& spec) {
+  json body = json::object();
+  body["Image"] = spec.image;
+  body["Env"] = spec.env;
+  body["Labels"] = spec.labels;
+  if (!spec.entrypoint.empty()) body["Entrypoint"] = spec.entrypoint;
+  if (!spec.cmd.empty()) body["Cmd"] = spec.cmd;
+
+  json exposed = json::object();
+  json bindings = json::object();
+  for (const auto& p : spec.ports) {
+    const std::string key = PortKey(p);
+    exposed[key] = json::object();
+    if (!bindings.contains(key)) bindings[key] = json::array();
+    bindings[key].push_back({{"HostIp", p.host_ip}, {"HostPort", p.host_port == 0 ? "" : std::to_string(p.host_port)}});
+  }
+  if (!exposed.empty()) body["ExposedPorts"] = exposed;
+
+  json host = json::object();
+  host["PortBindings"] = bindings;
+  json binds = json::array();
+  for (const auto& v : spec.volumes) binds.push_back(v.source + ":" + v.target + (v.read_only ? ":ro" : ""));
+  host["Binds"] = binds;
+  json devices = json::array();
+  for (const auto& d : spec.devices) {
+    devices.push_back(
+        {{"PathOnHost", d.host_path}, {"PathInContainer", d.container_path}, {"CgroupPermissions", d.permissions}});
+  }
+  host["Devices"] = devices;
+  host["Privileged"] = spec.privileged;
+  host["RestartPolicy"] = {{"Name", spec.restart_policy}, {"MaximumRetryCount", 0}};
+  if (!spec.networks.empty()) host["NetworkMode"] = spec.networks.front();
+  if (spec.nano_cpus > 0) host["NanoCpus"] = spec.nano_cpus;
+  if (spec.memory_bytes > 0) host["Memory"] = spec.memory_bytes;
+  body["HostConfig"] = host;
+  return body;
+}
+
+std::vector<std::string> ExtraNetworks(const ContainerSpec& spec) {
+  if (spec.networks.size() <= 1) return {};
+  return {spec.networks.begin() + 1, spec.networks.end()};
+}
+
+std::string HealthFromStatus(const std::string& status) {
+  if (status.find("(healthy)") != std::string::npos) return "healthy";
+  if (status.find("(unhealthy)") != std::string::npos) return "unhealthy";
+  if (status.find("(health: starting)") != std::string::npos) return "starting";
+  return {};
+}
+
+std::vector<ObservedContainer> ParseContainerList(const json& list) {
+  std::vector<ObservedContainer> out;
+  if (!list.is_array()) return out;
+  for (const auto& item : list) {
+    ObservedContainer c;
+    c.id = String(item, "Id");
+    const auto names = Strings(item, "Names");
+    if (!names.empty()) c.name = StripSlash(names.front());
+    c.image = String(item, "Image");
+    c.image_id = String(item, "ImageID");
+    c.state = String(item, "State");
+    c.health = HealthFromStatus(String(item, "Status"));
+    c.created = Int(item, "Created");
+    c.labels = StringMap(Object(item, "Labels"));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+ContainerDetails ParseContainerInspect(const json& j) {
+  ContainerDetails d;
+  const json& state = Object(j, "State");
+  const json& config = Object(j, "Config");
+  const json& host = Object(j, "HostConfig");
+  d.container.id = String(j, "Id");
+  d.container.name = StripSlash(String(j, "Name"));
+  d.container.image = String(config, "Image");
+  d.container.image_id = String(j, "Image");
+  d.container.state = String(state, "Status");
+  d.container.health = String(Object(state, "Health"), "Status");
+  d.container.created = ParseRfc3339(String(j, "Created"));
+  d.container.labels = StringMap(Object(config, "Labels"));
+  d.env = Strings(config, "Env");
+  d.entrypoint = Strings(config, "Entrypoint");
+  d.cmd = Strings(config, "Cmd");
+  for (const auto& [key, list] : Object(host, "PortBindings").items()) {
+    const auto slash = key.find('/');
+    const std::string port = key.substr(0, slash);
+    const std::string protocol = slash == std::string::npos ? "tcp" : key.substr(slash + 1);
+    if (!list.is_array()) continue;
+    for (const auto& b : list) {
+      PortBinding p;
+      p.host_ip = String(b, "HostIp");
+      const std::string host_port = String(b, "HostPort");
+      p.host_port = Port(host_port);
+      p.container_port = Port(port);
+      p.protocol = protocol;
+      d.ports.push_back(std::move(p));
+    }
+  }
+  d.binds = Strings(host, "Binds");
+  d.network_mode = String(host, "NetworkMode");
+  for (const auto& [name, endpoint] : Object(Object(j, "NetworkSettings"), "Networks").items()) {
+    d.networks.push_back(name);
+  }
+  d.privileged = Bool(host, "Privileged");
+  d.restart_policy = String(Object(host, "RestartPolicy"), "Name");
+  d.nano_cpus = Int(host, "NanoCpus");
+  d.memory_bytes = Int(host, "Memory");
+  d.exit_code = static_cast<int>(Int(state, "ExitCode"));
+  d.error = String(state, "Error");
+  return d;
+}
+
+ImageInfo ParseImageInspect(const json& j) {
+  return ImageInfo{String(j, "Id"), Strings(j, "RepoTags")};
+}
+
+std::string LabelFilter(const std::map<std::string, std::string>& labels) {
+  json filter = json::object();
+  filter["label"] = json::array();
+  for (const auto& [key, value] : labels) filter["label"].push_back(key + "=" + value);
+  return filter.dump();
+}
+
+std::string ErrorMessage(const std::string& body) {
+  const json j = json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
+  std::string trimmed = body;
+  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
+  return trimmed;
+}
+
+}  // namespace nebula::agent

@@ -1,0 +1,37 @@
+// Translation between the agent's structs and the Engine API's JSON (v1.41). Pure, so the exact
+// request bodies are unit-tested without a daemon.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/container_spec.h"
+#include "core/observed_container.h"
+#include "docker/docker_client.h"
+
+namespace nebula::agent {
+
+// Body of POST /containers/create. The first network is the network mode; the Engine API 1.41
+// takes one endpoint at create, so the others are connected afterwards (ExtraNetworks).
+nlohmann::json CreateContainerBody(const ContainerSpec& spec);
+std::vector<std::string> ExtraNetworks(const ContainerSpec& spec);
+
+// GET /containers/json
+std::vector<ObservedContainer> ParseContainerList(const nlohmann::json& list);
+// GET /containers/{id}/json
+ContainerDetails ParseContainerInspect(const nlohmann::json& inspect);
+// GET /images/{name}/json
+ImageInfo ParseImageInspect(const nlohmann::json& inspect);
+
+// "Up 5 minutes (healthy)" → "healthy"; "(health: starting)" → "starting"; none → "".
+std::string HealthFromStatus(const std::string& status);
+
+// Label filter for GET /containers/json: {"label":["k=v",…]}.
+std::string LabelFilter(const std::map<std::string, std::string>& labels);
+
+// The "message" of a Docker error body, or the raw body when it is not JSON.
+std::string ErrorMessage(const std::string& body);
+
+}  // namespace nebula::agent

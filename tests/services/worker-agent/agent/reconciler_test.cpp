@@ -1,0 +1,172 @@
+// The reconcile loop against an in-memory dockerd: convergence, adoption, failures that must not
+// cost running containers, and what GetStatus reports.
+#include <catch2/catch.hpp>
+
+#include "../fake_docker_client.h"
+#include "../test_apps.h"
+#include "agent/reconciler.h"
+
+using namespace nebula::agent;
+using namespace nebula::agent::testing;
+
+namespace {
+
+struct Fixture {
+  FakeDockerClient docker;
+  DesiredView view{{"web"}};
+  Reconciler reconciler{docker, [this] { return view; }, kHost, kSettings, ReconcilerOptions{}};
+
+  Fixture() { docker.images.insert("nebtest/web:1"); }
+
+  void Desire(int64_t generation, const nebula::v1::AppSpec& spec) {
+    view.Apply("app/web", Record("web", generation, spec));
+    view.MarkCaughtUp();
+  }
+  const AppStatus& Web(const AgentStatus& status) {
+    REQUIRE(!status.apps.empty());
+    REQUIRE(status.apps[0].app == "web");
+    return status.apps[0];
+  }
+  int RunningCount() {
+    int n = 0;
+    for (const auto& c : docker.All()) n += c.state == "running";
+    return n;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("nothing is touched before the initial read caught up", "[unit][reconciler]") {
+  Fixture f;
+  f.docker.Put(Running("web", WebSpec(1), 1, 1)[0]);
+  f.view.Apply("app/web", Record("web", 2, WebSpec(3)));  // read, but not caught up yet
+  CHECK(f.reconciler.RunPass() == PassResult::kWaiting);
+  CHECK(f.docker.All().size() == 1);
+  CHECK(f.docker.creates == 0);
+  CHECK_FALSE(f.reconciler.Status().synced);
+}
+
+TEST_CASE("a new app converges in one acting pass and one checking pass", "[unit][reconciler]") {
+  Fixture f;
+  f.Desire(1, WebSpec(3));
+  CHECK(f.reconciler.RunPass() == PassResult::kActed);
+  CHECK(f.RunningCount() == 3);
+  auto web = f.Web(f.reconciler.Status());
+  CHECK(web.observed_generation == 1);
+  CHECK(web.converged_generation == 0);  // not verified yet
+
+  CHECK(f.reconciler.RunPass() == PassResult::kConverged);
+  const auto status = f.reconciler.Status();
+  web = f.Web(status);
+  CHECK(status.synced);
+  CHECK(status.docker_version == "20.10-fake");
+  CHECK(web.converged_generation == 1);
+  CHECK(web.desired_containers == 3);
+  CHECK(web.running_containers == 3);
+  CHECK(web.containers.size() == 3);
+  CHECK(web.errors.empty());
+}
+
+TEST_CASE("an update replaces containers and converges on the new generation", "[unit][reconciler]") {
+  Fixture f;
+  f.Desire(1, WebSpec(2));
+  f.reconciler.RunPass();
+  f.reconciler.RunPass();
+  auto changed = WebSpec(2);
+  (*changed.mutable_env())["MODE"] = "prod";
+  f.Desire(2, changed);
+  CHECK(f.reconciler.RunPass() == PassResult::kActed);
+  CHECK(f.docker.removes == 2);
+  CHECK(f.reconciler.RunPass() == PassResult::kConverged);
+  CHECK(f.Web(f.reconciler.Status()).converged_generation == 2);
+  for (const auto& c : f.docker.All()) {
+    const auto spec = f.docker.SpecOf(c.id);
+    CHECK(std::find(spec.env.begin(), spec.env.end(), "MODE=prod") != spec.env.end());
+  }
+}
+
+TEST_CASE("a restarted agent adopts matching containers", "[unit][reconciler]") {
+  Fixture f;
+  for (const auto& c : Running("web", WebSpec(3), 4, 3)) f.docker.Put(c);
+  f.Desire(4, WebSpec(3));
+  CHECK(f.reconciler.RunPass() == PassResult::kConverged);
+  CHECK(f.docker.creates == 0);
+  CHECK(f.docker.removes == 0);
+  CHECK(f.Web(f.reconciler.Status()).converged_generation == 4);
+}
+
+TEST_CASE("a failed pull reports the error and keeps the old containers", "[unit][reconciler]") {
+  Fixture f;
+  for (const auto& c : Running("web", WebSpec(2), 1, 2)) f.docker.Put(c);
+  auto changed = WebSpec(2);
+  changed.set_image("nebtest/missing:9");
+  f.docker.pull_error = "manifest for nebtest/missing:9 not found";
+  f.Desire(2, changed);
+  CHECK(f.reconciler.RunPass() == PassResult::kFailed);
+  CHECK(f.docker.pulls == 1);
+  CHECK(f.docker.removes == 0);
+  CHECK(f.RunningCount() == 2);
+  const auto web = f.Web(f.reconciler.Status());
+  REQUIRE(web.errors.size() == 1);
+  CHECK_THAT(web.errors[0], Catch::Contains("manifest for nebtest/missing:9 not found"));
+  CHECK(web.observed_generation == 2);
+  CHECK(web.converged_generation == 0);
+}
+
+TEST_CASE("a start failure (port in use) is reported; the next pass retries the start", "[unit][reconciler]") {
+  Fixture f;
+  f.docker.start_error = "driver failed programming external connectivity: port is already allocated";
+  f.Desire(1, WebSpec(1));
+  CHECK(f.reconciler.RunPass() == PassResult::kFailed);
+  auto web = f.Web(f.reconciler.Status());
+  REQUIRE(web.errors.size() == 1);
+  CHECK_THAT(web.errors[0], Catch::Contains("port is already allocated"));
+  CHECK(f.docker.All().size() == 1);  // created, not started
+
+  f.docker.start_error.clear();
+  CHECK(f.reconciler.RunPass() == PassResult::kActed);  // starts the created container
+  CHECK(f.docker.creates == 1);
+  CHECK(f.reconciler.RunPass() == PassResult::kConverged);
+  CHECK(f.Web(f.reconciler.Status()).errors.empty());
+}
+
+TEST_CASE("dockerd unreachable: nothing happens, the error is reported, it recovers", "[unit][reconciler]") {
+  Fixture f;
+  f.Desire(1, WebSpec(1));
+  f.docker.unavailable = true;
+  CHECK(f.reconciler.RunPass() == PassResult::kFailed);
+  auto web = f.Web(f.reconciler.Status());
+  REQUIRE(web.errors.size() == 1);
+  CHECK_THAT(web.errors[0], Catch::StartsWith("docker: ") && Catch::Contains("Couldn't connect"));
+  CHECK(web.observed_generation == 1);
+
+  f.docker.unavailable = false;
+  CHECK(f.reconciler.RunPass() == PassResult::kActed);
+  CHECK(f.reconciler.RunPass() == PassResult::kConverged);
+}
+
+TEST_CASE("a deleted app's containers go away and the deletion converges", "[unit][reconciler]") {
+  Fixture f;
+  for (const auto& c : Running("web", WebSpec(2), 1, 2)) f.docker.Put(c);
+  f.view.Apply("app/web", DeletedRecord("web", 2));
+  f.view.Apply("app/web", std::nullopt);
+  f.view.MarkCaughtUp();
+  CHECK(f.reconciler.RunPass() == PassResult::kActed);
+  CHECK(f.docker.All().empty());
+  CHECK(f.reconciler.RunPass() == PassResult::kConverged);
+  CHECK(f.Web(f.reconciler.Status()).converged_generation == 2);
+}
+
+TEST_CASE("the loop reconciles on its own thread and stops cleanly", "[unit][reconciler]") {
+  Fixture f;
+  f.Desire(1, WebSpec(2));
+  f.reconciler.Start();
+  auto converged = [&] {
+    const auto status = f.reconciler.Status();
+    return !status.apps.empty() && status.apps[0].converged_generation == 1;
+  };
+  for (int i = 0; i < 500 && !converged(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(converged());
+  f.reconciler.Stop();
+  CHECK(f.RunningCount() == 2);  // stopping the agent leaves containers running
+}

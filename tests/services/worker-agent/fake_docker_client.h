@@ -1,0 +1,144 @@
+// An in-memory DockerClient for the reconciler's tests: keeps containers and images in maps and
+// fails on request, the way dockerd does (same error codes and messages).
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "docker/docker_client.h"
+#include "error.h"
+
+namespace nebula::agent::testing {
+
+class FakeDockerClient : public DockerClient {
+ public:
+  // Failure injection.
+  std::atomic<bool> unavailable{false};
+  std::string pull_error;   // non-empty: every pull fails with it
+  std::string start_error;  // non-empty: every start fails with it
+
+  std::set<std::string> images;
+
+  DockerVersion Version() override {
+    Check();
+    return {"20.10-fake", "1.41"};
+  }
+
+  std::vector<ObservedContainer> ListContainers(const std::map<std::string, std::string>& labels) override {
+    Check();
+    std::lock_guard lock(mutex_);
+    std::vector<ObservedContainer> out;
+    for (const auto& [id, c] : containers_) {
+      bool match = true;
+      for (const auto& [k, v] : labels) {
+        auto it = c.labels.find(k);
+        match = match && it != c.labels.end() && it->second == v;
+      }
+      if (match) out.push_back(c);
+    }
+    return out;
+  }
+
+  ContainerDetails InspectContainer(const std::string& id) override {
+    Check();
+    std::lock_guard lock(mutex_);
+    auto it = containers_.find(id);
+    if (it == containers_.end()) throw Error(ErrorCode::kNotFound, "No such container: " + id);
+    ContainerDetails d;
+    d.container = it->second;
+    return d;
+  }
+
+  std::string CreateContainer(const ContainerSpec& spec, const std::string& name) override {
+    Check();
+    std::lock_guard lock(mutex_);
+    if (!images.count(spec.image)) throw Error(ErrorCode::kNotFound, "No such image: " + spec.image);
+    ObservedContainer c;
+    c.id = "fake-" + std::to_string(++next_id_);
+    c.name = name;
+    c.image = spec.image;
+    c.state = "created";
+    c.created = next_id_;
+    c.labels = spec.labels;
+    containers_[c.id] = c;
+    specs_[c.id] = spec;
+    ++creates;
+    return c.id;
+  }
+
+  void StartContainer(const std::string& id) override {
+    Check();
+    std::lock_guard lock(mutex_);
+    if (!start_error.empty()) throw Error(ErrorCode::kInternal, "start container " + id + ": " + start_error);
+    Get(id).state = "running";
+  }
+
+  void StopContainer(const std::string& id, std::chrono::seconds) override {
+    Check();
+    std::lock_guard lock(mutex_);
+    Get(id).state = "exited";
+  }
+
+  void RemoveContainer(const std::string& id) override {
+    Check();
+    std::lock_guard lock(mutex_);
+    if (!containers_.erase(id)) throw Error(ErrorCode::kNotFound, "No such container: " + id);
+    ++removes;
+  }
+
+  std::optional<ImageInfo> InspectImage(const std::string& reference) override {
+    Check();
+    std::lock_guard lock(mutex_);
+    if (!images.count(reference)) return std::nullopt;
+    return ImageInfo{"sha256:" + reference, {reference}};
+  }
+
+  void PullImage(const std::string& reference) override {
+    Check();
+    std::lock_guard lock(mutex_);
+    ++pulls;
+    if (!pull_error.empty()) throw Error(ErrorCode::kFailedPrecondition, "pull " + reference + ": " + pull_error);
+    images.insert(reference);
+  }
+
+  // Test access.
+  void Put(ObservedContainer c) {
+    std::lock_guard lock(mutex_);
+    containers_[c.id] = std::move(c);
+  }
+  std::vector<ObservedContainer> All() {
+    std::lock_guard lock(mutex_);
+    std::vector<ObservedContainer> out;
+    for (const auto& [id, c] : containers_) out.push_back(c);
+    return out;
+  }
+  ContainerSpec SpecOf(const std::string& id) {
+    std::lock_guard lock(mutex_);
+    return specs_.at(id);
+  }
+
+  int creates = 0, removes = 0, pulls = 0;
+
+ private:
+  void Check() const {
+    if (unavailable) {
+      throw Error(ErrorCode::kUnavailable, "dockerd at fake: Couldn't connect to server");
+    }
+  }
+  ObservedContainer& Get(const std::string& id) {
+    auto it = containers_.find(id);
+    if (it == containers_.end()) throw Error(ErrorCode::kNotFound, "No such container: " + id);
+    return it->second;
+  }
+
+  std::mutex mutex_;
+  std::map<std::string, ObservedContainer> containers_;
+  std::map<std::string, ContainerSpec> specs_;
+  int next_id_ = 0;
+};
+
+}  // namespace nebula::agent::testing
