@@ -1,10 +1,14 @@
 #include "output.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -14,6 +18,8 @@
 namespace nebula::cli {
 
 namespace {
+
+constexpr const char* kTypeUrlPrefix = "type.googleapis.com";
 
 // Numbers, versions and timestamps ("1.27", "2024-01-01T00:00:00Z") would come back typed: quote
 // anything that starts like a number.
@@ -94,11 +100,23 @@ std::string FormatNumber(double value) {
 }  // namespace
 
 std::string ToJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
+  // MessageToJsonString would emit map entries in hash order; deterministic serialization sorts them
+  // by key, so the same app always prints the same document.
+  std::string binary;
+  {
+    google::protobuf::io::StringOutputStream stream(&binary);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&coded);
+  }
+  static const std::unique_ptr<google::protobuf::util::TypeResolver> resolver(
+      google::protobuf::util::NewTypeResolverForDescriptorPool(kTypeUrlPrefix,
+                                                               google::protobuf::DescriptorPool::generated_pool()));
   std::string json;
-  const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
+  const auto status = google::protobuf::util::BinaryToJsonString(
+      resolver.get(), std::string(kTypeUrlPrefix) + "/" + message.GetDescriptor()->full_name(), binary, &json);
   if (!status.ok()) throw Error(ErrorCode::kInternal, "cannot render JSON: " + status.ToString());
-  // protobuf indents by one space; re-indent by two, keeping the field order.
+  // Re-indent by two spaces, keeping the field order.
   return nlohmann::ordered_json::parse(json).dump(2) + '\n';
 }
 

@@ -89,7 +89,7 @@ TEST_CASE("create, get, list, update, delete through the CLI") {
                             Catch::Contains(image) && Catch::Contains("1/256MiB"));
   auto yaml = Nebula({"apps", "get", name, "-o", "yaml"});
   REQUIRE(yaml.exit_code == 0);
-  CHECK_THAT(yaml.out, Catch::StartsWith("name: " + name + "\n") && Catch::Contains("  env:\n    A: \"1\"\n"));
+  CHECK_THAT(yaml.out, Catch::StartsWith("name: " + name + "\n") && Catch::Contains("  env:\n    A: \"1\"\n    B: \"2\"\n"));
   auto list_table = Nebula({"apps", "list"});
   REQUIRE(list_table.exit_code == 0);
   CHECK_THAT(list_table.out, Catch::StartsWith("NAME ") && Catch::Contains("\n" + name + " "));

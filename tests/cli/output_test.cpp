@@ -48,13 +48,25 @@ TEST_CASE("JSON is the proto3 JSON mapping and parses back") {
   CHECK(doc["createTime"] == "2023-11-14T22:13:20Z");
 }
 
+TEST_CASE("Map entries print sorted by key, whatever the insertion order") {
+  v1::AppSpec spec;
+  const std::vector<std::string> keys = {"zeta", "alpha", "mid", "beta", "k9", "k1", "omega", "gamma", "delta"};
+  for (const auto& k : keys) (*spec.mutable_env())[k] = "v";
+  const auto doc = nlohmann::ordered_json::parse(ToJson(spec));
+  std::vector<std::string> printed;
+  for (const auto& [k, v] : doc["env"].items()) printed.push_back(k);
+  auto sorted = keys;
+  std::sort(sorted.begin(), sorted.end());
+  CHECK(printed == sorted);
+}
+
 TEST_CASE("YAML: nested maps, lists of maps, and quoting of ambiguous strings") {
   const auto yaml = Render(SampleApp(), OutputFormat::kYaml);
   CHECK_THAT(yaml, Catch::Contains("name: web\n"));
   CHECK_THAT(yaml, Catch::Contains("generation: \"7\"\n"));  // a string in JSON stays a string
   CHECK_THAT(yaml, Catch::Contains("spec:\n  image: nginx:1.27\n"));
   CHECK_THAT(yaml, Catch::Contains("  ports:\n  - hostPort: 8080\n    containerPort: 80\n"));
-  CHECK_THAT(yaml, Catch::Contains("    FLAG: \"true\"\n"));        // not the boolean true
+  CHECK_THAT(yaml, Catch::Contains("  env:\n    FLAG: \"true\"\n    MODE: prod\n"));  // "true": not the boolean
   CHECK_THAT(yaml, Catch::Contains("    note: \"a: b # c\"\n"));    // not a nested map or a comment
   CHECK_THAT(yaml, Catch::Contains("createTime: \"2023-11-14T22:13:20Z\"\n"));
 }
