@@ -259,12 +259,15 @@ std::vector<PartitionRecord> PartitionReader::Poll(std::chrono::milliseconds tim
   const auto deadline = Clock::now() + timeout;
   std::vector<PartitionRecord> out;
   Impl& s = *impl_;
+  // The caller waits for caught_up(): return as soon as it turns, not at the end of the timeout.
+  const bool was_caught_up = s.caught_up;
   if (!s.assigned) {
     if (Clock::now() >= s.next_discovery) s.TryAssign(deadline);
     if (!s.assigned) {
       std::this_thread::sleep_until(std::min(deadline, s.next_discovery));
       return out;
     }
+    if (s.caught_up != was_caught_up) return out;
   }
   if (Clock::now() >= s.next_refresh) {
     s.RefreshPartitionCount();
@@ -273,7 +276,7 @@ std::vector<PartitionRecord> PartitionReader::Poll(std::chrono::milliseconds tim
 
   std::unique_ptr<RdKafka::Message> msg(s.consumer->consume(Millis(deadline - Clock::now())));
   bool more = msg && s.Handle(*msg, out);
-  while (more && out.size() < kMaxBatch && s.assigned) {
+  while (more && out.size() < kMaxBatch && s.assigned && s.caught_up == was_caught_up) {
     msg.reset(s.consumer->consume(0));
     more = msg && s.Handle(*msg, out);
   }

@@ -30,6 +30,7 @@ void DesiredFeed::Start() {
 void DesiredFeed::Stop() {
   stopping_ = true;
   if (thread_.joinable()) thread_.join();
+  reader_.reset();  // closes the Kafka connections now, not at destruction
 }
 
 DesiredView DesiredFeed::Snapshot() const {
@@ -68,6 +69,14 @@ void DesiredFeed::Run() {
       std::lock_guard lock(mutex_);
       view_.MarkCaughtUp();
       changed = true;
+      std::string summary;
+      for (const auto& app : view_.apps()) {
+        const AppDesire desire = view_.Desire(app);
+        summary += (summary.empty() ? "" : ", ") + app + ": " +
+                   (desire.kind == DesireKind::kPresent ? "generation " + std::to_string(desire.generation)
+                                                        : std::string("none"));
+      }
+      spdlog::info("initial desired state read ({})", summary);
     }
     if (changed && caught_up) on_change_();
   }

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "agent/host_probe.h"
@@ -35,8 +36,14 @@ v1::WorkerReport BuildWorkerReport(const AgentStatus& status, const ReportContex
     r->set_desired_containers(app.desired_containers);
     r->set_running_containers(app.running_containers);
     for (const auto& e : app.errors) r->add_errors(e);
-    for (const auto& c : app.containers) {
-      const ContainerIdentity identity = ReadIdentity(c);
+    std::vector<std::pair<ContainerIdentity, const ObservedContainer*>> containers;
+    for (const auto& c : app.containers) containers.emplace_back(ReadIdentity(c), &c);
+    std::sort(containers.begin(), containers.end(), [](const auto& a, const auto& b) {
+      return std::make_pair(a.first.index.value_or(-1), a.second->name) <
+             std::make_pair(b.first.index.value_or(-1), b.second->name);
+    });
+    for (const auto& [identity, container] : containers) {
+      const ObservedContainer& c = *container;
       auto* s = r->add_containers();
       s->set_id(c.id);
       s->set_name(c.name);

@@ -45,6 +45,9 @@ size_t Write(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// Container ids in messages: 12 characters, as docker ps shows them.
+std::string Short(const std::string& id) { return id.substr(0, 12); }
+
 ErrorCode CodeForStatus(long status) {
   switch (status) {
     case 400: return ErrorCode::kInvalidArgument;
@@ -105,7 +108,8 @@ CurlDockerClient::Response CurlDockerClient::Request(const std::string& method, 
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
   const CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
-    throw Error(ErrorCode::kUnavailable, "dockerd at " + host_ + ": " + method + " " + path + ": " +
+    const std::string endpoint = path.substr(0, path.find('?'));
+    throw Error(ErrorCode::kUnavailable, "dockerd at " + host_ + ": " + method + " " + endpoint + ": " +
                                              (error[0] ? error : curl_easy_strerror(rc)));
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
@@ -134,9 +138,9 @@ std::vector<ObservedContainer> CurlDockerClient::ListContainers(const std::map<s
 
 ContainerDetails CurlDockerClient::InspectContainer(const std::string& id) {
   auto r = Request("GET", "/containers/" + Escape(id) + "/json", "", kShortCall);
-  if (r.status != 200) Fail("inspect container " + id, r);
+  if (r.status != 200) Fail("inspect container " + Short(id), r);
   const json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object()) throw Error(ErrorCode::kInternal, "inspect container " + id + ": unreadable answer");
+  if (!j.is_object()) throw Error(ErrorCode::kInternal, "inspect container " + Short(id) + ": unreadable answer");
   return ParseContainerInspect(j);
 }
 
@@ -164,18 +168,18 @@ std::string CurlDockerClient::CreateContainer(const ContainerSpec& spec, const s
 
 void CurlDockerClient::StartContainer(const std::string& id) {
   auto r = Request("POST", "/containers/" + Escape(id) + "/start", "", kShortCall);
-  if (r.status != 204 && r.status != 304) Fail("start container " + id, r);
+  if (r.status != 204 && r.status != 304) Fail("start container " + Short(id), r);
 }
 
 void CurlDockerClient::StopContainer(const std::string& id, std::chrono::seconds timeout) {
   auto r = Request("POST", "/containers/" + Escape(id) + "/stop?t=" + std::to_string(timeout.count()), "",
                    timeout + kShortCall);
-  if (r.status != 204 && r.status != 304) Fail("stop container " + id, r);
+  if (r.status != 204 && r.status != 304) Fail("stop container " + Short(id), r);
 }
 
 void CurlDockerClient::RemoveContainer(const std::string& id) {
   auto r = Request("DELETE", "/containers/" + Escape(id) + "?force=1&v=1", "", kShortCall);
-  if (r.status != 204) Fail("remove container " + id, r);
+  if (r.status != 204) Fail("remove container " + Short(id), r);
 }
 
 std::optional<ImageInfo> CurlDockerClient::InspectImage(const std::string& reference) {

@@ -1,6 +1,7 @@
 // CurlDockerClient against the real dockerd (DOCKER_HOST, else /var/run/docker.sock). Uses the
-// image in NEBULA_SAMPLE_IMAGE (else nebtest/busybox:1, which must have sh and sleep), publishes on
-// 127.0.0.1 only, labels everything with a per-run worker id and removes it all at the end.
+// image in NEBULA_SAMPLE_IMAGE (else nebtest/busybox:1, which must have sh and sleep; pulled when
+// dockerd lacks it), publishes on 127.0.0.1 only, labels everything with a per-run worker id and
+// removes it all at the end.
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
 #include <netinet/in.h>
@@ -89,6 +90,8 @@ TEST_CASE("CurlDockerClient drives the real dockerd", "[integration][docker]") {
   const std::string worker = "wa-it-" + std::to_string(getpid()) + "-" +
                              std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
   Cleanup cleanup{docker, worker};
+  // The dev stack's sample image lives in its registry only: pulling it is part of the test then.
+  if (!docker.InspectImage(SampleImage())) docker.PullImage(SampleImage());
   REQUIRE(docker.InspectImage(SampleImage()).has_value());
   const int port = FreePortPair();
 
@@ -168,6 +171,7 @@ TEST_CASE("CurlDockerClient drives the real dockerd", "[integration][docker]") {
 TEST_CASE("CurlDockerClient images: inspect and a failing pull", "[integration][docker]") {
   CurlDockerClient docker(DockerHost());
   REQUIRE_NOTHROW(docker.Version());
+  if (!docker.InspectImage(SampleImage())) docker.PullImage(SampleImage());
   const auto image = docker.InspectImage(SampleImage());
   REQUIRE(image.has_value());
   CHECK(image->id.rfind("sha256:", 0) == 0);
