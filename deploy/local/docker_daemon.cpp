@@ -3,15 +3,45 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "readiness.h"
+#include "stop_request.h"
 
 namespace nebula::devstack {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
+
+// A private dockerd whose supervisor was SIGKILLed gets SIGTERM and may still be shutting down (it stops
+// running containers first); wait for it. A pid file whose process is gone, or is someone else now,
+// would make dockerd refuse to start or dial a containerd that is not there: remove it.
+void ClearStalePidFiles(const StackPaths& paths) {
+  for (const fs::path& pid_file : {paths.docker / "dockerd.pid", paths.docker / "exec" / "containerd" / "containerd.pid"}) {
+    std::ifstream in(pid_file);
+    long pid = 0;
+    if (!(in >> pid) || pid <= 0) continue;
+    const auto ours = [&] {
+      std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+      return text.find(paths.docker.string()) != std::string::npos;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (ours() && std::chrono::steady_clock::now() < deadline) {
+      ThrowIfStopRequested();
+      std::this_thread::sleep_for(250ms);
+    }
+    if (ours()) {
+      throw StartupError("a dockerd from an earlier run (pid " + std::to_string(pid) + ", see " + pid_file.string() +
+                         ") still runs on " + paths.docker.string() + "; stop it first");
+    }
+    std::error_code ignored;
+    fs::remove(pid_file, ignored);
+  }
+}
 
 std::unique_ptr<ChildProcess> StartPrivateDockerd(const StackPaths& paths) {
   if (::geteuid() != 0) {
@@ -27,6 +57,7 @@ std::unique_ptr<ChildProcess> StartPrivateDockerd(const StackPaths& paths) {
                        "); use a shorter --state-dir");
   }
   fs::create_directories(paths.docker);
+  ClearStalePidFiles(paths);
   std::error_code ignored;
   fs::remove(paths.docker / "docker.sock", ignored);  // a stale socket from a killed run
   const fs::path log = paths.Log("dockerd");

@@ -2,15 +2,32 @@
 
 #include <atomic>
 #include <csignal>
+#include <ctime>
 
 namespace nebula::devstack {
 namespace {
 
 std::atomic<int> g_stop_signals{0};
+std::atomic<long long> g_first_signal_ns{0};
+std::atomic<bool> g_urgent{false};
 std::atomic<bool> g_in_teardown{false};
-static_assert(std::atomic<int>::is_always_lock_free, "used from a signal handler");
+static_assert(std::atomic<long long>::is_always_lock_free, "used from a signal handler");
 
-void OnStopSignal(int) { g_stop_signals.fetch_add(1); }
+long long MonotonicNs() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe
+  return static_cast<long long>(now.tv_sec) * 1000000000LL + now.tv_nsec;
+}
+
+// One Ctrl-C often arrives twice (the terminal signals the whole foreground group, and wrappers such
+// as timeout(1) forward it again), so only a signal at least a second after the first is "urgent".
+void OnStopSignal(int) {
+  if (g_stop_signals.fetch_add(1) == 0) {
+    g_first_signal_ns.store(MonotonicNs());
+  } else if (MonotonicNs() - g_first_signal_ns.load() > 1000000000LL) {
+    g_urgent.store(true);
+  }
+}
 
 // A no-op handler instead of SIG_IGN: ignored dispositions survive exec and would leak into the children.
 void OnSigPipe(int) {}
@@ -30,7 +47,7 @@ void InstallStopHandlers() {
 
 bool StopRequested() { return g_stop_signals.load() > 0; }
 
-bool StopIsUrgent() { return g_stop_signals.load() > 1; }
+bool StopIsUrgent() { return g_urgent.load(); }
 
 void EnterTeardown() { g_in_teardown.store(true); }
 

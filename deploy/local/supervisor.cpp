@@ -89,10 +89,12 @@ ChildProcess& Adopt(Stack& stack, std::unique_ptr<ChildProcess> child, std::chro
     const auto start = Clock::now();
     Say("  stopping " + owned->name() + " ...");
     const bool was_running = owned->Running();
-    const bool graceful = owned->Stop(StopIsUrgent() ? 0ms : std::chrono::milliseconds(grace));
-    const std::string outcome = graceful                ? "stopped"
-                                : was_running           ? "killed after " + std::to_string(grace.count()) + " s"
-                                                        : "had already " + owned->DescribeExit();
+    const bool urgent = StopIsUrgent();
+    const bool graceful = owned->Stop(urgent ? 0ms : std::chrono::milliseconds(grace));
+    const std::string outcome = graceful      ? "stopped"
+                                : !was_running ? "had already " + owned->DescribeExit()
+                                : urgent       ? "killed (second stop request)"
+                                               : "killed after " + std::to_string(grace.count()) + " s";
     Say(" " + outcome + " (" + SecondsSince(start) + ")\n");
   });
   return *owned;
