@@ -1,0 +1,128 @@
+#include "app_requests.h"
+
+#include <google/protobuf/util/field_mask_util.h>
+
+#include "validation.h"
+
+namespace nebula::api_manager {
+namespace {
+
+using google::protobuf::util::FieldMaskUtil;
+
+void ThrowIfAny(std::vector<FieldViolation> violations) {
+  if (!violations.empty()) throw InvalidRequest(std::move(violations));
+}
+
+void Append(std::vector<FieldViolation>& to, std::vector<FieldViolation> from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+std::vector<FieldViolation> ExpectedGenerationViolations(int64_t expected) {
+  if (expected >= 0) return {};
+  return {{"expected_generation", "must be 0 (no check) or the generation you read; got " + std::to_string(expected)}};
+}
+
+std::vector<FieldViolation> MaskViolations(const google::protobuf::FieldMask& mask) {
+  std::vector<FieldViolation> violations;
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    const std::string& path = mask.paths(i);
+    std::string field = "update_mask.paths[" + std::to_string(i) + "]";
+    if (path != "spec" && path.rfind("spec.", 0) != 0) {
+      violations.push_back({field, "only the spec can be updated: use \"spec\" or paths under it such as "
+                                   "\"spec.image\" or \"spec.env\"; got " + QuoteForMessage(path)});
+    } else if (!FieldMaskUtil::IsValidPath<nebula::v1::App>(path)) {
+      violations.push_back({field, QuoteForMessage(path) + " is not a field of App (paths use proto field names, "
+                                   "e.g. \"spec.containers_per\", and cannot reach into lists or maps)"});
+    }
+  }
+  return violations;
+}
+
+}  // namespace
+
+Error InvalidRequest(std::vector<FieldViolation> violations) {
+  if (violations.size() > kMaxReportedViolations) {
+    size_t more = violations.size() - (kMaxReportedViolations - 1);
+    violations.resize(kMaxReportedViolations - 1);
+    violations.push_back({violations.front().field, "and " + std::to_string(more) +
+                                                        " more problems; fix these first to see the rest"});
+  }
+  return InvalidArgument(std::move(violations));
+}
+
+void CheckAppName(std::string_view name, std::string_view field) { ThrowIfAny(ValidateAppName(name, field)); }
+
+void CheckCreateRequest(const nebula::v1::CreateAppRequest& request) {
+  std::vector<FieldViolation> violations = ValidateAppName(request.app().name(), "app.name");
+  if (!request.app().has_spec()) {
+    violations.push_back({"app.spec", "is required: at least an image, e.g. {\"image\": \"nginx:1.25\"}"});
+  } else {
+    Append(violations, ValidateAppSpec(NormalizeSpec(request.app().spec()), "app.spec"));
+  }
+  ThrowIfAny(std::move(violations));
+}
+
+void CheckUpdateRequest(const nebula::v1::UpdateAppRequest& request) {
+  std::vector<FieldViolation> violations = ValidateAppName(request.app().name(), "app.name");
+  Append(violations, ExpectedGenerationViolations(request.expected_generation()));
+  if (request.update_mask().paths_size() > 0) {
+    Append(violations, MaskViolations(request.update_mask()));
+  } else if (!request.app().has_spec()) {
+    violations.push_back({"app.spec", "is required when update_mask is empty (the spec is replaced as a whole); "
+                                      "to change single fields list them in update_mask, e.g. \"spec.image\""});
+  } else {
+    Append(violations, ValidateAppSpec(NormalizeSpec(request.app().spec()), "app.spec"));
+  }
+  ThrowIfAny(std::move(violations));
+}
+
+void CheckDeleteRequest(const nebula::v1::DeleteAppRequest& request) {
+  std::vector<FieldViolation> violations = ValidateAppName(request.name(), "name");
+  Append(violations, ExpectedGenerationViolations(request.expected_generation()));
+  ThrowIfAny(std::move(violations));
+}
+
+void CheckExpectedGeneration(std::string_view name, int64_t expected, int64_t actual) {
+  if (expected == 0 || expected == actual) return;
+  throw Error(ErrorCode::kAborted, "app " + QuoteForMessage(name) + " is at generation " + std::to_string(actual) +
+                                       ", not the expected " + std::to_string(expected) +
+                                       "; someone changed it since you read it: read it again, reapply your change "
+                                       "and send expected_generation " + std::to_string(actual));
+}
+
+nebula::v1::AppSpec SpecAfterUpdate(const nebula::v1::App& current, const nebula::v1::UpdateAppRequest& request) {
+  nebula::v1::AppSpec spec;
+  if (request.update_mask().paths_size() == 0) {
+    spec = request.app().spec();
+  } else {
+    ThrowIfAny(MaskViolations(request.update_mask()));
+    nebula::v1::App merged = current;
+    FieldMaskUtil::MergeOptions options;
+    options.set_replace_message_fields(true);
+    options.set_replace_repeated_fields(true);
+    FieldMaskUtil::MergeMessageTo(request.app(), request.update_mask(), options, &merged);
+    spec = merged.spec();
+  }
+  spec = NormalizeSpec(std::move(spec));
+  ThrowIfAny(ValidateAppSpec(spec, "app.spec"));
+  return spec;
+}
+
+nebula::v1::AppSpec NormalizeSpec(nebula::v1::AppSpec spec) {
+  spec.DiscardUnknownFields();  // nothing unvalidated reaches the agents
+  if (spec.has_containers_per() && spec.containers_per().per_case() == nebula::v1::ContainersPer::PER_NOT_SET)
+    spec.clear_containers_per();
+  if (spec.has_update_strategy() && spec.update_strategy().ByteSizeLong() == 0) spec.clear_update_strategy();
+  if (spec.has_resources() && spec.resources().ByteSizeLong() == 0) spec.clear_resources();
+  return spec;
+}
+
+int PageLimit(int32_t page_size) {
+  if (page_size < 0)
+    throw InvalidRequest({{"page_size", "must be 0 (the default, " + std::to_string(kDefaultPageSize) +
+                                            ") or positive; got " + std::to_string(page_size)}});
+  if (page_size == 0) return kDefaultPageSize;
+  return std::min(page_size, kMaxPageSize);
+}
+
+}  // namespace nebula::api_manager

@@ -1,0 +1,45 @@
+#include "flags.h"
+
+#include "error.h"
+
+namespace nebula::api_manager {
+
+void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
+  app.add_option("--listen", flags.listen, "gRPC listen address (host:port)")
+      ->envname("NEBULA_LISTEN")
+      ->capture_default_str();
+  app.add_option("--database-url", flags.database_url,
+                 "PostgreSQL connection: libpq conninfo (\"host=... dbname=...\") or URI (postgresql://...)")
+      ->envname("NEBULA_DATABASE_URL")
+      ->required();
+  app.add_option("--kafka-brokers", flags.kafka_brokers, "Kafka bootstrap servers (host:port,...)")
+      ->envname("NEBULA_KAFKA_BROKERS")
+      ->capture_default_str();
+  app.add_option("--desired-partitions", flags.desired_partitions,
+                 "partitions of the nebula.desired and nebula.reports topics when this creates them")
+      ->envname("NEBULA_DESIRED_PARTITIONS")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error, critical or off")
+      ->envname("NEBULA_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
+  app.add_option("--kafka-property", flags.kafka_properties,
+                 "extra librdkafka property key=value for every Kafka client, e.g. security.protocol=ssl "
+                 "(repeatable; the env var takes a comma-separated list)")
+      ->envname("NEBULA_KAFKA_PROPERTIES")
+      ->delimiter(',');
+}
+
+std::map<std::string, std::string> ParseKafkaProperties(const std::vector<std::string>& items) {
+  std::map<std::string, std::string> properties;
+  for (const auto& item : items) {
+    size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw Error(ErrorCode::kInvalidArgument, "--kafka-property expects key=value, got \"" + item + "\"");
+    properties[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return properties;
+}
+
+}  // namespace nebula::api_manager

@@ -1,0 +1,26 @@
+// Command line of nebula-api-manager; every flag has a NEBULA_* environment fallback.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace nebula::api_manager {
+
+struct ApiManagerFlags {
+  std::string listen = "127.0.0.1:50051";
+  std::string database_url;
+  std::string kafka_brokers = "127.0.0.1:9092";
+  int desired_partitions = 8;
+  std::string log_level = "info";
+  std::vector<std::string> kafka_properties;  // key=value, passed to librdkafka (TLS, SASL)
+};
+
+void AddFlags(CLI::App& app, ApiManagerFlags& flags);
+
+// "key=value" items → map. Throws nebula::Error(kInvalidArgument) for an item without '=' or key.
+std::map<std::string, std::string> ParseKafkaProperties(const std::vector<std::string>& items);
+
+}  // namespace nebula::api_manager

@@ -1,0 +1,129 @@
+// nebula-api-manager: start-up order matters. The gRPC port opens only after the schema is migrated
+// and the topics exist, because the dev stack (and any load balancer) treats an open port as ready.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <spdlog/spdlog.h>
+
+#include <functional>
+#include <thread>
+
+#include "api_service.h"
+#include "desired_keys.h"
+#include "error.h"
+#include "flags.h"
+#include "logging.h"
+#include "migrations.h"
+#include "outbox_relay.h"
+#include "pg_app_store.h"
+#include "pg_outbox.h"
+#include "pg_pool.h"
+#include "record_producer.h"
+#include "shutdown_signal.h"
+#include "topic_admin.h"
+
+namespace nebula::api_manager {
+namespace {
+
+constexpr const char* kServiceName = "nebula.v1.ApiManager";
+constexpr auto kShutdownGrace = std::chrono::seconds(10);
+
+// Runs step until it succeeds. Unreachable dependencies (kUnavailable, or errors we do not know)
+// are retried with backoff; errors retrying cannot fix are rethrown. False if asked to shut down.
+bool RetryUntilDone(const std::string& what, ShutdownSignal& shutdown, const std::function<void()>& step) {
+  std::chrono::milliseconds backoff(500);
+  for (int attempt = 1; !shutdown.Requested(); ++attempt) {
+    try {
+      step();
+      return true;
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::kUnavailable) throw;
+      spdlog::warn("{} (attempt {}): {}; retrying in {} ms", what, attempt, e.what(), backoff.count());
+    } catch (const std::exception& e) {
+      spdlog::warn("{} (attempt {}): {}; retrying in {} ms", what, attempt, e.what(), backoff.count());
+    }
+    if (shutdown.WaitFor(backoff)) break;
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));
+  }
+  return false;
+}
+
+void EnsureTopics(const ApiManagerFlags& flags, const std::map<std::string, std::string>& properties) {
+  kafka::TopicAdmin admin(flags.kafka_brokers, properties);
+  for (std::string_view topic : {kDesiredTopic, kReportsTopic}) {
+    kafka::TopicInfo info = admin.EnsureTopic(std::string(topic), flags.desired_partitions, true);
+    spdlog::info("kafka topic {}: {} ({} partitions, cleanup.policy={})", topic,
+                 info.created ? "created" : "exists", info.partitions, info.cleanup_policy);
+    if (info.cleanup_policy.find("compact") == std::string::npos)
+      spdlog::warn("kafka topic {} is not compacted (cleanup.policy={}); readers replay its whole history. Set "
+                   "cleanup.policy=compact on it",
+                   topic, info.cleanup_policy.empty() ? "unknown" : info.cleanup_policy);
+    if (!info.created && info.partitions != flags.desired_partitions)
+      spdlog::info("kafka topic {} existed with {} partitions (--desired-partitions {} applies only to new topics)",
+                   topic, info.partitions, flags.desired_partitions);
+  }
+}
+
+int Serve(const ApiManagerFlags& flags) {
+  ShutdownSignal shutdown;  // first: every thread started below inherits the blocked signals
+  auto kafka_properties = ParseKafkaProperties(flags.kafka_properties);
+
+  if (!RetryUntilDone("applying database migrations", shutdown, [&] { ApplyMigrations(flags.database_url); }))
+    return 0;
+  if (!RetryUntilDone("creating kafka topics", shutdown, [&] { EnsureTopics(flags, kafka_properties); })) return 0;
+
+  PgPool pool({.url = flags.database_url, .on_connect = &PgAppStore::PrepareStatements});
+  PgAppStore store(pool);
+  ApiService service(store);
+
+  auto producer = kafka::MakeKafkaRecordProducer({.brokers = flags.kafka_brokers, .properties = kafka_properties});
+  PgOutbox outbox(flags.database_url);
+  OutboxRelay relay(outbox, *producer, {.topic = std::string(kDesiredTopic)});
+  std::jthread relay_thread([&](std::stop_token stop) { relay.Run(stop); });
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  // Without this a second process could bind the same port and silently share the traffic.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  int port = 0;
+  builder.AddListeningPort(flags.listen, grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    spdlog::critical("cannot listen on {} (address in use, or not host:port?)", flags.listen);
+    return 1;
+  }
+  server->GetHealthCheckService()->SetServingStatus(kServiceName, true);
+  spdlog::info("serving {} on {}", kServiceName, flags.listen);
+
+  shutdown.Wait();
+  server->GetHealthCheckService()->SetServingStatus(false);
+  // In-flight calls get the grace period to finish, then they are cancelled.
+  server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  spdlog::info("gRPC server stopped; stopping the outbox relay");
+  relay_thread.request_stop();
+  relay_thread.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace nebula::api_manager
+
+int main(int argc, char** argv) {
+  nebula::api_manager::ApiManagerFlags flags;
+  CLI::App app{
+      "nebula-api-manager: serves the nebula.v1.ApiManager gRPC API, stores apps in PostgreSQL and relays "
+      "every change to the Kafka topic nebula.desired"};
+  nebula::api_manager::AddFlags(app, flags);
+  CLI11_PARSE(app, argc, argv);
+
+  nebula::SetUpLogging("nebula-api-manager", flags.log_level);
+  try {
+    return nebula::api_manager::Serve(flags);
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,28 @@
+// AppStore on PostgreSQL: tables apps, app_revisions and outbox (migrations/0001_initial.sql).
+#pragma once
+
+#include "app_store.h"
+#include "pg_pool.h"
+
+namespace nebula::api_manager {
+
+class PgAppStore final : public AppStore {
+ public:
+  // Prepares its statements on every connection of the pool: build the pool with
+  // PgAppStore::PrepareStatements as its on_connect.
+  explicit PgAppStore(PgPool& pool) : pool_(pool) {}
+
+  static void PrepareStatements(pqxx::connection& conn);
+
+  nebula::v1::App Create(const std::string& name, const nebula::v1::AppSpec& spec, const std::string& actor) override;
+  nebula::v1::App Get(const std::string& name) override;
+  AppPage List(const std::string& after_name, int limit) override;
+  nebula::v1::App Update(const std::string& name, int64_t expected_generation, const SpecChange& change,
+                         const std::string& actor) override;
+  int64_t Delete(const std::string& name, int64_t expected_generation, const std::string& actor) override;
+
+ private:
+  PgPool& pool_;
+};
+
+}  // namespace nebula::api_manager

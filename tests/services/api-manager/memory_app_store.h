@@ -1,0 +1,107 @@
+// Test double of AppStore with the same contract as PgAppStore (generations survive deletion,
+// nothing changes when a call throws), so the service's request handling is tested without a
+// database. The integration test checks PgAppStore against the same behaviour.
+#pragma once
+
+#include <map>
+#include <mutex>
+
+#include "app_requests.h"
+#include "app_store.h"
+#include "desired_records.h"
+#include "error.h"
+
+namespace nebula::api_manager::testing {
+
+class MemoryAppStore final : public AppStore {
+ public:
+  struct Entry {
+    nebula::v1::App app;
+    bool deleted = false;
+  };
+
+  nebula::v1::App Create(const std::string& name, const nebula::v1::AppSpec& spec, const std::string& actor) override {
+    std::lock_guard lock(mutex_);
+    auto& entry = apps_[name];
+    if (entry.app.generation() > 0 && !entry.deleted) throw Error(ErrorCode::kAlreadyExists, "app exists");
+    entry.app.set_name(name);
+    entry.app.set_generation(entry.app.generation() + 1);
+    *entry.app.mutable_spec() = spec;
+    entry.app.mutable_create_time()->set_seconds(++clock_);
+    *entry.app.mutable_update_time() = entry.app.create_time();
+    entry.deleted = false;
+    Record(entry.app, actor);
+    return entry.app;
+  }
+
+  nebula::v1::App Get(const std::string& name) override {
+    std::lock_guard lock(mutex_);
+    return Live(name).app;
+  }
+
+  AppPage List(const std::string& after_name, int limit) override {
+    std::lock_guard lock(mutex_);
+    AppPage page;
+    for (auto it = apps_.upper_bound(after_name); it != apps_.end(); ++it) {
+      if (it->second.deleted || it->second.app.generation() == 0) continue;
+      if (int(page.apps.size()) == limit) {
+        page.more = true;
+        break;
+      }
+      page.apps.push_back(it->second.app);
+    }
+    return page;
+  }
+
+  nebula::v1::App Update(const std::string& name, int64_t expected_generation, const SpecChange& change,
+                         const std::string& actor) override {
+    std::lock_guard lock(mutex_);
+    Entry& entry = Live(name);
+    CheckExpectedGeneration(name, expected_generation, entry.app.generation());
+    nebula::v1::AppSpec spec = change(entry.app);  // may throw: nothing changed yet
+    entry.app.set_generation(entry.app.generation() + 1);
+    *entry.app.mutable_spec() = spec;
+    entry.app.mutable_update_time()->set_seconds(++clock_);
+    Record(entry.app, actor);
+    return entry.app;
+  }
+
+  int64_t Delete(const std::string& name, int64_t expected_generation, const std::string& actor) override {
+    std::lock_guard lock(mutex_);
+    Entry& entry = Live(name);
+    CheckExpectedGeneration(name, expected_generation, entry.app.generation());
+    entry.app.set_generation(entry.app.generation() + 1);
+    entry.deleted = true;
+    Record(entry.app, actor);
+    return entry.app.generation();
+  }
+
+  // Every successful write, in order: (name, generation, actor).
+  struct Write {
+    std::string name;
+    int64_t generation;
+    std::string actor;
+  };
+  std::vector<Write> writes() {
+    std::lock_guard lock(mutex_);
+    return writes_;
+  }
+
+ private:
+  Entry& Live(const std::string& name) {
+    auto it = apps_.find(name);
+    if (it == apps_.end() || it->second.deleted || it->second.app.generation() == 0)
+      throw Error(ErrorCode::kNotFound, "app not found");
+    return it->second;
+  }
+  void Record(const nebula::v1::App& app, const std::string& actor) {
+    writes_.push_back({app.name(), app.generation(), actor});
+  }
+
+  std::mutex mutex_;
+  std::map<std::string, Entry> apps_;
+  std::vector<Write> writes_;
+  int64_t clock_ = 1700000000;
+};
+
+}  // namespace nebula::api_manager::testing

@@ -1,0 +1,41 @@
+#include "page_token.h"
+
+#include <catch2/catch.hpp>
+
+#include "error.h"
+
+namespace am = nebula::api_manager;
+
+TEST_CASE("page tokens round-trip app names") {
+  for (const char* name : {"a", "web", "web-1", "0123456789-abcdefghij-0123456789-abcdefghij-0123456789-abcdefgh"}) {
+    std::string token = am::EncodePageToken(name);
+    CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+          std::string::npos);
+    CHECK(am::DecodePageToken(token) == name);
+  }
+  CHECK(am::DecodePageToken("") == "");
+}
+
+TEST_CASE("foreign page tokens are INVALID_ARGUMENT on page_token") {
+  std::string good = am::EncodePageToken("web");
+  std::string flipped = good;
+  flipped.back() = flipped.back() == 'A' ? 'B' : 'A';  // non-canonical trailing bits or another name
+  for (const std::string& bad : {std::string("garbage!"), std::string("d2Vi"), good + "=", good.substr(0, 1),
+                                 std::string(300, 'A'), am::EncodePageToken("Not A Name"), std::string("\0", 1)}) {
+    INFO(bad);
+    try {
+      am::DecodePageToken(bad);
+      FAIL("accepted");
+    } catch (const nebula::Error& e) {
+      CHECK(e.code() == nebula::ErrorCode::kInvalidArgument);
+      REQUIRE(e.violations().size() == 1);
+      CHECK(e.violations()[0].field == "page_token");
+    }
+  }
+  // A changed last character either decodes to another valid name or is refused; never a crash.
+  try {
+    am::DecodePageToken(flipped);
+  } catch (const nebula::Error& e) {
+    CHECK(e.code() == nebula::ErrorCode::kInvalidArgument);
+  }
+}
