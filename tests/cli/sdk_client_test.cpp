@@ -142,7 +142,7 @@ TEST_CASE("The deadline bounds a call") {
   CHECK(std::chrono::steady_clock::now() - started < 450ms);
 }
 
-TEST_CASE("ListApps returns one page; ListAllApps follows the tokens") {
+TEST_CASE("ListApps returns one page, ListAllApps follows the tokens") {
   Harness h;
   auto page = h.Client().ListApps(2);
   CHECK(page.apps_size() == 2);
@@ -154,7 +154,7 @@ TEST_CASE("ListApps returns one page; ListAllApps follows the tokens") {
   CHECK(h.service.list_calls == 1 + 3);
 }
 
-TEST_CASE("UpdateApp sends mask and expected generation; violations come back decoded") {
+TEST_CASE("UpdateApp sends mask and expected generation, violations come back decoded") {
   Harness h;
   v1::App app;
   app.set_name("web");
