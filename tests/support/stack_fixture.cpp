@@ -99,7 +99,8 @@ class StackGuard {
     if (!up || !fs::exists(env_file)) {
       const std::string tail = supervisor_->LogTail();
       supervisor_->Stop();
-      throw std::runtime_error("nebula-devstack did not come up (" + log + "):\n" + tail);
+      RemoveStateDir();
+      throw std::runtime_error("nebula-devstack did not come up:\n" + tail);
     }
     auto env = ParseEnvFile(ReadFile(env_file));
     info_.endpoint = env["NEBULA_ENDPOINT"];
@@ -111,6 +112,9 @@ class StackGuard {
   }
   ~StackGuard() {
     if (supervisor_) supervisor_->Stop(std::chrono::seconds(60));
+    RemoveStateDir();
+  }
+  void RemoveStateDir() {
     std::error_code ec;
     if (!std::getenv("NEBULA_TEST_KEEP_STATE")) fs::remove_all(info_.state_dir, ec);
   }
@@ -128,8 +132,17 @@ std::map<std::string, std::string> StackInfo::Env() const {
 }
 
 const StackInfo& SharedStack() {
-  static StackGuard guard;  // started on first use, stopped at process exit
-  return guard.info();
+  // Started on first use, stopped at process exit. A stack that failed to start is not retried by
+  // every later test case: they all fail at once with the first error.
+  static std::string failure;
+  if (!failure.empty()) throw std::runtime_error(failure);
+  try {
+    static StackGuard guard;
+    return guard.info();
+  } catch (const std::exception& e) {
+    failure = e.what();
+    throw;
+  }
 }
 
 int TestPort(int offset) {
