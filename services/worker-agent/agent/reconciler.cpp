@@ -7,6 +7,7 @@
 
 #include "core/container_labels.h"
 #include "core/reconcile_plan.h"
+#include "error.h"
 
 namespace nebula::agent {
 
@@ -105,7 +106,13 @@ PassResult Reconciler::RunPass() {
     input.containers = docker_.ListContainers({{std::string(kLabelManagedBy), std::string(kManagedByValue)},
                                                {std::string(kLabelWorker), settings_.worker_id}});
     for (const auto& image : images) {
-      if (docker_.InspectImage(image)) input.present_images.insert(image);
+      try {
+        if (docker_.InspectImage(image)) input.present_images.insert(image);
+      } catch (const Error& e) {
+        // One app's unusable reference must not stop the others: it counts as absent, and its
+        // pull reports the problem on that app.
+        if (e.code() == ErrorCode::kUnavailable) throw;
+      }
     }
     if (Status().docker_version.empty()) docker_version = docker_.Version().version;
   } catch (const std::exception& e) {

@@ -2,6 +2,7 @@
 // fails on request, the way dockerd does (same error codes and messages).
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -93,6 +94,7 @@ class FakeDockerClient : public DockerClient {
   std::optional<ImageInfo> InspectImage(const std::string& reference) override {
     Check();
     std::lock_guard lock(mutex_);
+    RefuseUppercase(reference);
     if (!images.count(reference)) return std::nullopt;
     return ImageInfo{"sha256:" + reference, {reference}};
   }
@@ -100,6 +102,7 @@ class FakeDockerClient : public DockerClient {
   void PullImage(const std::string& reference) override {
     Check();
     std::lock_guard lock(mutex_);
+    RefuseUppercase(reference);
     ++pulls;
     if (!pull_error.empty()) throw Error(ErrorCode::kFailedPrecondition, "pull " + reference + ": " + pull_error);
     images.insert(reference);
@@ -127,6 +130,12 @@ class FakeDockerClient : public DockerClient {
   void Check() const {
     if (unavailable) {
       throw Error(ErrorCode::kUnavailable, "dockerd at fake: Couldn't connect to server");
+    }
+  }
+  // dockerd's 400 for references it cannot parse.
+  static void RefuseUppercase(const std::string& reference) {
+    if (std::any_of(reference.begin(), reference.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
+      throw Error(ErrorCode::kInvalidArgument, "invalid reference format: repository name must be lowercase");
     }
   }
   ObservedContainer& Get(const std::string& id) {

@@ -170,3 +170,26 @@ TEST_CASE("the loop reconciles on its own thread and stops cleanly", "[unit][rec
   f.reconciler.Stop();
   CHECK(f.RunningCount() == 2);  // stopping the agent leaves containers running
 }
+
+TEST_CASE("one app's unusable image does not hold up the others", "[unit][reconciler]") {
+  FakeDockerClient docker;
+  docker.images.insert("nebtest/web:1");
+  DesiredView view({"web", "bad"});
+  auto bad = WebSpec(1);
+  bad.set_image("Not/A:Reference");
+  bad.mutable_ports(0)->set_host_port(18080);
+  bad.mutable_ports(1)->set_host_port(19100);
+  view.Apply("app/web", Record("web", 1, WebSpec(1)));
+  view.Apply("app/bad", Record("bad", 1, bad));
+  view.MarkCaughtUp();
+  Reconciler reconciler(docker, [&] { return view; }, kHost, kSettings, ReconcilerOptions{});
+  CHECK(reconciler.RunPass() == PassResult::kFailed);
+  reconciler.RunPass();
+  const auto status = reconciler.Status();
+  REQUIRE(status.apps.size() == 2);
+  CHECK(status.apps[0].converged_generation == 1);
+  CHECK(status.apps[0].running_containers == 1);
+  CHECK(status.apps[1].converged_generation == 0);
+  REQUIRE(status.apps[1].errors.size() == 1);
+  CHECK_THAT(status.apps[1].errors[0], Catch::Contains("invalid reference format"));
+}
