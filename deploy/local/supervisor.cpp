@@ -110,6 +110,9 @@ class Progress {
     try {
       const std::string note = body();
       Say(note + " (" + SecondsSince(start) + ")\n");
+    } catch (const StopRequestedError&) {
+      Say("interrupted\n");
+      throw;
     } catch (...) {
       Say("failed\n");
       throw;
