@@ -200,6 +200,17 @@ std::string RenderStackEnv(const StackEnv& env) {
   return out.str();
 }
 
+std::map<std::string, std::string> ParseStackEnv(const std::string& text) {
+  std::map<std::string, std::string> values;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const auto eq = line.find('=');
+    if (line.empty() || line[0] == '#' || eq == std::string::npos || eq == 0) continue;
+    values[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return values;
+}
+
 std::string RenderReadySummary(const StackEnv& env, const std::string& apps, const std::string& cli_path,
                                bool api_manager) {
   const auto& ports = env.ports;

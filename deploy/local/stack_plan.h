@@ -110,6 +110,8 @@ struct StackEnv {
   int agents = 1;
 };
 std::string RenderStackEnv(const StackEnv& env);
+// KEY=VALUE lines back into a map (blank lines and '#' comments skipped).
+std::map<std::string, std::string> ParseStackEnv(const std::string& text);
 
 // The "what now" text printed when the stack is ready. cli_path is how the user reaches `nebula`.
 std::string RenderReadySummary(const StackEnv& env, const std::string& apps, const std::string& cli_path,

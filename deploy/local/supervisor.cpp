@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstring>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <thread>
@@ -275,6 +276,24 @@ int RelayUntilReady(int fd, pid_t daemon, const StackPaths& paths) {
   return !daemon_exited && fs::exists(paths.stack_env) ? 0 : 1;
 }
 
+void RemoveContainersOfKilledStack(const StackPaths& paths) {
+  std::ifstream in(paths.stack_env);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto env = ParseStackEnv(text);
+  const int agents = std::atoi(env["NEBULA_AGENTS"].c_str());
+  const std::string host = env["DOCKER_HOST"];
+  Toolbox tools;
+  tools.docker = FindOnPath("docker");
+  if (agents <= 0 || host.empty() || tools.docker.empty() || !DockerAnswers(host)) return;
+  try {
+    SayLine("removing the containers of a stack whose supervisor was killed");
+    fs::create_directories(paths.logs);
+    RemoveStackContainers(tools, host, agents, paths);
+  } catch (const std::exception& e) {
+    SayLine(std::string("could not remove them: ") + e.what());
+  }
+}
+
 }  // namespace
 
 int RunUp(const UpOptions& options, const fs::path& bin_dir) {
@@ -320,7 +339,9 @@ int RunUp(const UpOptions& options, const fs::path& bin_dir) {
 int RunDown(const fs::path& state_dir, bool keep_containers, std::chrono::seconds timeout) {
   const StackPaths paths(state_dir);
   if (!StackLock::IsHeld(paths)) {
-    std::error_code ignored;  // leftovers of a supervisor that was SIGKILLed
+    // A stack.env without a supervisor: it was SIGKILLed, so its agents' containers were never removed.
+    if (!keep_containers && fs::exists(paths.stack_env)) RemoveContainersOfKilledStack(paths);
+    std::error_code ignored;
     fs::remove(paths.stack_env, ignored);
     fs::remove(paths.pid_file, ignored);
     SayLine("no stack is running in " + state_dir.string());

@@ -178,3 +178,12 @@ TEST_CASE("the ready summary shows the first-app command for the first app") {
   const std::string infra = RenderReadySummary(env, "hello", "nebula", false);
   CHECK(infra.find("apps create") == std::string::npos);
 }
+
+TEST_CASE("stack.env parses back into its values") {
+  const auto values = ParseStackEnv(RenderStackEnv({StackPorts{30000}, "/s", "unix:///d.sock", 2}) + "# note\n\nbad\n");
+  CHECK(values.at("DOCKER_HOST") == "unix:///d.sock");
+  CHECK(values.at("NEBULA_AGENTS") == "2");
+  CHECK(values.at("NEBULA_DATABASE_URL") == "postgresql://postgres@127.0.0.1:30003/nebula");
+  CHECK(values.count("bad") == 0);
+  CHECK(values.size() == 10);
+}
