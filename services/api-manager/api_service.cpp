@@ -41,7 +41,15 @@ grpc::Status ApiService::ListApps(grpc::ServerContext*, const nebula::v1::ListAp
     int limit = PageLimit(request->page_size());
     std::string after = DecodePageToken(request->page_token());
     AppPage page = store_.List(after, limit);
-    for (auto& app : page.apps) *response->add_apps() = std::move(app);
+    size_t bytes = 0;
+    for (auto& app : page.apps) {
+      bytes += app.ByteSizeLong();
+      if (bytes > kMaxListResponseBytes && response->apps_size() > 0) {
+        page.more = true;  // the rest comes with the next page
+        break;
+      }
+      *response->add_apps() = std::move(app);
+    }
     if (page.more && response->apps_size() > 0)
       response->set_next_page_token(EncodePageToken(response->apps(response->apps_size() - 1).name()));
   });

@@ -24,6 +24,9 @@ std::vector<FieldViolation> ExpectedGenerationViolations(int64_t expected) {
 
 std::vector<FieldViolation> MaskViolations(const google::protobuf::FieldMask& mask) {
   std::vector<FieldViolation> violations;
+  if (mask.paths_size() > kMaxMaskPaths)
+    return {{"update_mask.paths", "at most " + std::to_string(kMaxMaskPaths) + " paths are allowed; got " +
+                                      std::to_string(mask.paths_size()) + " (\"spec\" replaces the whole spec)"}};
   for (int i = 0; i < mask.paths_size(); ++i) {
     const std::string& path = mask.paths(i);
     std::string field = "update_mask.paths[" + std::to_string(i) + "]";

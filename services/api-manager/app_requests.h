@@ -21,6 +21,9 @@ inline constexpr int kDefaultPageSize = 100;
 inline constexpr int kMaxPageSize = 1000;
 // google.rpc.BadRequest travels in a trailer, and peers refuse large metadata (8 KiB by default).
 inline constexpr size_t kMaxReportedViolations = 10;
+inline constexpr int kMaxMaskPaths = 100;
+// ListApps stops early (with a next_page_token) rather than exceed gRPC's 4 MiB default message limit.
+inline constexpr size_t kMaxListResponseBytes = 3 * 1024 * 1024;
 
 // INVALID_ARGUMENT listing at most kMaxReportedViolations problems (and how many more there are).
 Error InvalidRequest(std::vector<FieldViolation> violations);

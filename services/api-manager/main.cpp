@@ -49,7 +49,7 @@ bool RetryUntilDone(const std::string& what, ShutdownSignal& shutdown, const std
 }
 
 void EnsureTopics(const ApiManagerFlags& flags, const std::map<std::string, std::string>& properties) {
-  kafka::TopicAdmin admin(flags.kafka_brokers, properties);
+  kafka::TopicAdmin admin(flags.kafka_brokers, properties, std::chrono::seconds(5));
   for (std::string_view topic : {kDesiredTopic, kReportsTopic}) {
     kafka::TopicInfo info = admin.EnsureTopic(std::string(topic), flags.desired_partitions, true);
     spdlog::info("kafka topic {}: {} ({} partitions, cleanup.policy={})", topic,

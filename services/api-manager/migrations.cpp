@@ -7,6 +7,7 @@
 #include "error.h"
 #include "migration_plan.h"
 #include "pg_names.h"
+#include "pg_pool.h"
 
 namespace nebula::api_manager {
 
@@ -33,7 +34,7 @@ void ApplyMigrations(const std::string& database_url) {
       try {
         tx.exec(m.sql);
       } catch (const pqxx::sql_error& e) {
-        throw Error(ErrorCode::kFailedPrecondition, "database migration " + m.name + " failed: " + e.what());
+        throw Error(ErrorCode::kFailedPrecondition, "database migration " + m.name + " failed: " + PgErrorText(e));
       }
       tx.exec_params("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", m.version, m.name,
                      MigrationChecksum(m.sql));
@@ -41,9 +42,9 @@ void ApplyMigrations(const std::string& database_url) {
     tx.commit();
     if (plan.to_apply.empty()) spdlog::info("database schema is up to date");
   } catch (const pqxx::broken_connection& e) {
-    throw Error(ErrorCode::kUnavailable, std::string("cannot reach the database: ") + e.what());
+    throw Error(ErrorCode::kUnavailable, "cannot reach the database: " + PgErrorText(e));
   } catch (const pqxx::sql_error& e) {
-    throw Error(ErrorCode::kFailedPrecondition, std::string("preparing the database schema failed: ") + e.what());
+    throw Error(ErrorCode::kFailedPrecondition, "preparing the database schema failed: " + PgErrorText(e));
   }
 }
 

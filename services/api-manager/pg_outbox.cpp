@@ -4,6 +4,7 @@
 
 #include "error.h"
 #include "pg_names.h"
+#include "pg_pool.h"
 
 namespace nebula::api_manager {
 
@@ -16,11 +17,29 @@ class PgOutbox::Listener final : public pqxx::notification_receiver {
   bool& notified_;
 };
 
+namespace {
+
+// Database failures leave as nebula::Error with a one-line message (the relay logs it).
+template <class Fn>
+auto Translated(Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const pqxx::failure& e) {
+    throw Error(ErrorCode::kUnavailable, "outbox database session: " + PgErrorText(e));
+  }
+}
+
+}  // namespace
+
 PgOutbox::PgOutbox(std::string database_url) : url_(std::move(database_url)) {}
 
 PgOutbox::~PgOutbox() { Resign(); }
 
 bool PgOutbox::TryLead() {
+  return Translated([&] { return TryLeadOnce(); });
+}
+
+bool PgOutbox::TryLeadOnce() {
   if (listener_) {
     CheckSession();
     return true;
@@ -56,6 +75,10 @@ void PgOutbox::CheckSession() const {
 }
 
 std::vector<OutboxRow> PgOutbox::Read(size_t limit) {
+  return Translated([&] { return ReadOnce(limit); });
+}
+
+std::vector<OutboxRow> PgOutbox::ReadOnce(size_t limit) {
   CheckSession();
   std::vector<OutboxRow> rows;
   pqxx::nontransaction tx(*conn_);
@@ -71,23 +94,27 @@ std::vector<OutboxRow> PgOutbox::Read(size_t limit) {
 
 void PgOutbox::Remove(const std::vector<int64_t>& ids) {
   if (ids.empty()) return;
-  CheckSession();
-  std::string array = "{";
-  for (size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + std::to_string(ids[i]);
-  array += "}";
-  pqxx::nontransaction tx(*conn_);
-  tx.exec_params("DELETE FROM outbox WHERE id = ANY($1::bigint[])", array);
+  Translated([&] {
+    CheckSession();
+    std::string array = "{";
+    for (size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + std::to_string(ids[i]);
+    array += "}";
+    pqxx::nontransaction tx(*conn_);
+    tx.exec_params("DELETE FROM outbox WHERE id = ANY($1::bigint[])", array);
+  });
 }
 
 bool PgOutbox::WaitForChange(std::chrono::milliseconds timeout) {
-  CheckSession();
-  if (!notified_) {
-    auto ms = timeout.count();
-    conn_->await_notification(static_cast<long>(ms / 1000), static_cast<long>((ms % 1000) * 1000));
-  }
-  bool was = notified_;
-  notified_ = false;
-  return was;
+  return Translated([&] {
+    CheckSession();
+    if (!notified_) {
+      auto ms = timeout.count();
+      conn_->await_notification(static_cast<long>(ms / 1000), static_cast<long>((ms % 1000) * 1000));
+    }
+    bool was = notified_;
+    notified_ = false;
+    return was;
+  });
 }
 
 }  // namespace nebula::api_manager

@@ -25,6 +25,8 @@ class PgOutbox final : public Outbox {
  private:
   class Listener;
 
+  bool TryLeadOnce();
+  std::vector<OutboxRow> ReadOnce(size_t limit);
   // Throws if the session changed under us (libpq reconnected): the lock would be gone.
   void CheckSession() const;
 

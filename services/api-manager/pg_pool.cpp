@@ -9,15 +9,20 @@
 namespace nebula::api_manager {
 namespace {
 
-// libpq messages end with a newline and sometimes span lines; keep them on one.
-std::string OneLine(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  for (char& c : text)
-    if (c == '\n') c = ' ';
-  return text;
+std::string OneLine(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
 }  // namespace
+
+std::string PgErrorText(const std::exception& error) { return OneLine(error.what()); }
 
 PgPool::PgPool(Settings settings) : settings_(std::move(settings)) {}
 

@@ -16,6 +16,10 @@
 
 namespace nebula::api_manager {
 
+// A libpq/libpqxx error message on one line (they end with newlines and continue on indented lines),
+// for logs and client-facing errors.
+std::string PgErrorText(const std::exception& error);
+
 class PgPool {
  public:
   struct Settings {

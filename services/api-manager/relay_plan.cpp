@@ -16,7 +16,7 @@ RelayStep PlanRelayStep(const std::vector<OutboxRow>& rows, const std::vector<ka
 
 std::chrono::milliseconds RelayBackoff(int consecutive_failures) {
   constexpr std::chrono::milliseconds kFirst{200};
-  constexpr std::chrono::milliseconds kMax{30000};
+  constexpr std::chrono::milliseconds kMax{5000};
   int doublings = std::clamp(consecutive_failures - 1, 0, 16);
   return std::min(kMax, kFirst * (int64_t{1} << doublings));
 }

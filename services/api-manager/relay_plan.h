@@ -24,7 +24,8 @@ struct RelayStep {
 RelayStep PlanRelayStep(const std::vector<OutboxRow>& rows, const std::vector<kafka::DeliveryResult>& results);
 
 // Wait before the next attempt after this many failed attempts in a row (>= 1): 200 ms doubling
-// up to 30 s.
+// up to 5 s. Short, because while Kafka is down every attempt already waits out the producer's
+// delivery timeout, and a short pause means the relay catches up soon after Kafka returns.
 std::chrono::milliseconds RelayBackoff(int consecutive_failures);
 
 std::vector<kafka::ProducerRecord> RecordsOf(const std::vector<OutboxRow>& rows);

@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
@@ -34,42 +35,41 @@ void Set(RdKafka::Conf& conf, const std::string& name, const std::string& value)
     throw Error(ErrorCode::kInvalidArgument, "kafka property " + name + ": " + errstr);
 }
 
-// librdkafka reports broker trouble through events, repeating the same error many times a second
-// while a broker is down; log each distinct message at most every 30 s.
+// librdkafka reports each broker problem twice (a log line and an error event) and repeats it many
+// times a second while a broker is down. Error events are logged (each kind at most every 30 s);
+// log lines only at debug level unless they are critical.
 class EventLogger : public RdKafka::EventCb {
  public:
   explicit EventLogger(std::string client) : client_(std::move(client)) {}
 
   void event_cb(RdKafka::Event& event) override {
     spdlog::level::level_enum level;
-    std::string text;
+    int kind;
     switch (event.type()) {
       case RdKafka::Event::EVENT_ERROR:
         level = event.fatal() ? spdlog::level::err : spdlog::level::warn;
-        text = RdKafka::err2str(event.err()) + ": " + event.str();
+        kind = static_cast<int>(event.err());
         break;
       case RdKafka::Event::EVENT_LOG:
-        level = event.severity() <= RdKafka::Event::EVENT_SEVERITY_ERROR     ? spdlog::level::err
-                : event.severity() <= RdKafka::Event::EVENT_SEVERITY_WARNING ? spdlog::level::warn
-                                                                             : spdlog::level::debug;
-        text = event.fac() + ": " + event.str();
+        level = event.severity() <= RdKafka::Event::EVENT_SEVERITY_CRITICAL ? spdlog::level::err : spdlog::level::debug;
+        kind = -100000 - static_cast<int>(event.severity());
         break;
       default:
         return;
     }
     std::lock_guard lock(mutex_);  // log events arrive on librdkafka's own threads
     auto now = std::chrono::steady_clock::now();
-    if (text == last_text_ && now - last_time_ < std::chrono::seconds(30)) return;
-    last_text_ = text;
-    last_time_ = now;
-    spdlog::log(level, "kafka {}: {}", client_, text);
+    auto [it, first] = last_logged_.try_emplace(kind, now);
+    if (!first && level > spdlog::level::debug && now - it->second < std::chrono::seconds(30)) return;
+    it->second = now;
+    std::string what = event.type() == RdKafka::Event::EVENT_ERROR ? RdKafka::err2str(event.err()) : event.fac();
+    spdlog::log(level, "kafka {}: {}: {}", client_, what, event.str());
   }
 
  private:
   std::string client_;
   std::mutex mutex_;
-  std::string last_text_;
-  std::chrono::steady_clock::time_point last_time_{};
+  std::map<int, std::chrono::steady_clock::time_point> last_logged_;
 };
 
 struct Slot {

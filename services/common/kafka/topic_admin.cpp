@@ -27,8 +27,9 @@ using ResourcePtr =
 using TopicPtr = std::unique_ptr<rd_kafka_topic_t, Deleter<rd_kafka_topic_t, rd_kafka_topic_destroy>>;
 
 void LogCallback(const rd_kafka_t*, int level, const char* facility, const char* message) {
-  // Syslog levels: 0-3 error, 4 warning; the rest is debug noise for an admin client.
-  auto spd = level <= 3 ? spdlog::level::err : level == 4 ? spdlog::level::warn : spdlog::level::debug;
+  // Syslog levels. Connection trouble (3, 4) also surfaces as the error EnsureTopic throws, so only
+  // critical lines are worth more than debug.
+  auto spd = level <= 2 ? spdlog::level::err : spdlog::level::debug;
   spdlog::log(spd, "kafka admin: {}: {}", facility, message);
 }
 

@@ -28,10 +28,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// pg_names.h: the advisory lock the one active outbox relay holds.
+// pg_names.h: the advisory lock the one active outbox relay holds (per database).
 constexpr int64_t kRelayLockKey = 0x6e6562756c610002;
 const std::string kRelayLockHolders =
-    "FROM pg_locks WHERE locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = " +
+    "FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+    "AND ((classid::bigint << 32) | objid::bigint) = " +
     std::to_string(kRelayLockKey);
 
 const nebula::testing::StackInfo& Stack() { return nebula::testing::SharedStack(); }
@@ -567,4 +569,26 @@ TEST_CASE("replicas starting at once on an empty database migrate it exactly onc
   }
   pqxx::connection admin(stack.database_url);
   pqxx::nontransaction(admin).exec("DROP DATABASE \"" + database + "\"");
+}
+
+TEST_CASE("lost database sessions are replaced without failing calls", "[integration]") {
+  Api api;
+  const std::string name = UniqueName("reconnect");
+  REQUIRE(api.Create(name, Spec()).ok());
+  // Every session of every api-manager (pool and relay), as a database restart would.
+  {
+    pqxx::connection conn(Stack().database_url);
+    auto killed = pqxx::nontransaction(conn).exec(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'nebula-api-manager%' "
+        "AND datname = current_database()");
+    CHECK(killed.size() >= 2);
+  }
+  App got;
+  REQUIRE(api.Get(name, &got).ok());
+  CHECK(got.generation() == 1);
+  App updated;
+  REQUIRE(api.Update(UpdateRequest(name, Spec("nebtest/busybox:2")), &updated).ok());
+  CHECK(updated.generation() == 2);
+  // The relay reconnected too.
+  AwaitLastRecord(name, [](const TopicRecord& r) { return HasGeneration(r, 2); });
 }

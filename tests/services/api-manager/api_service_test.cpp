@@ -311,6 +311,26 @@ TEST_CASE("ListApps pages through apps in name order") {
   CHECK(Fields(f.List(0, "garbage!", &ignored)) == std::vector<std::string>{"page_token"});
 }
 
+TEST_CASE("ListApps keeps responses under the gRPC message limit") {
+  ServiceFixture f;
+  AppSpec big = Spec();
+  (*big.mutable_env())["BLOB"] = std::string(200 * 1024, 'x');
+  for (int i = 0; i < 40; ++i) REQUIRE(f.Create("app-" + std::to_string(100 + i), big).ok());  // ~8 MB in all
+  std::string token;
+  int total = 0;
+  int pages = 0;
+  do {
+    nebula::v1::ListAppsResponse page;
+    REQUIRE(f.List(1000, token, &page).ok());
+    CHECK(page.ByteSizeLong() <= am::kMaxListResponseBytes + 256 * 1024);
+    total += page.apps_size();
+    token = page.next_page_token();
+    ++pages;
+  } while (!token.empty() && pages < 100);
+  CHECK(total == 40);
+  CHECK(pages >= 3);
+}
+
 TEST_CASE("a spec with many problems reports a bounded list") {
   ServiceFixture f;
   AppSpec spec = Spec();

@@ -62,6 +62,12 @@ TEST_CASE("update requests: mask paths are spec fields") {
                                  "update_mask.paths[3]", "update_mask.paths[4]"});
 }
 
+TEST_CASE("update masks are bounded") {
+  auto request = Update({});
+  for (int i = 0; i <= am::kMaxMaskPaths; ++i) request.mutable_update_mask()->add_paths("spec.image");
+  CHECK(RefusedFields([&] { am::CheckUpdateRequest(request); }) == std::vector<std::string>{"update_mask.paths"});
+}
+
 TEST_CASE("update requests without a mask need a full valid spec") {
   nebula::v1::UpdateAppRequest request;
   request.mutable_app()->set_name("web");
