@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "nebula/v1/worker_agent.grpc.pb.h"
