@@ -112,7 +112,7 @@ App PgAppStore::Create(const std::string& name, const AppSpec& spec, const std::
 App PgAppStore::Get(const std::string& name) {
   App app;
   pool_.Run([&](pqxx::connection& conn) {
-    pqxx::read_transaction tx(conn);
+    pqxx::nontransaction tx(conn);  // one statement: no BEGIN/COMMIT round trips
     pqxx::result r = tx.exec_prepared("app_get", name);
     if (r.empty()) throw NotFound(name);
     app = AppFromRow(name, r[0]);
@@ -124,7 +124,7 @@ AppPage PgAppStore::List(const std::string& after_name, int limit) {
   AppPage page;
   pool_.Run([&](pqxx::connection& conn) {
     page = {};
-    pqxx::read_transaction tx(conn);
+    pqxx::nontransaction tx(conn);
     // One extra row tells whether another page follows.
     pqxx::result r = tx.exec_prepared("app_list", after_name, limit + 1);
     for (pqxx::result::size_type i = 0; i < r.size() && int(i) < limit; ++i)
