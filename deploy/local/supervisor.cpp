@@ -187,6 +187,11 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
         Adopt(stack, std::move(docker.private_daemon), 60s);
         note = "started a private dockerd at " + docker_host;
       }
+      // The agents pulled the sample image from a registry that stops with the stack: untag it (a no-op
+      // while some container still uses it). Registered after dockerd, so it runs while dockerd answers.
+      stack.teardown.Push("untagging the sample image", [&tools, &paths, docker_host, ports] {
+        RunToCompletion(DockerCli(tools, docker_host, {"rmi", SampleImage(ports)}), paths.Log("docker-cleanup"), 30s);
+      });
       if (options.agents > 0) {
         // Registered after dockerd, so it runs while dockerd still answers.
         stack.teardown.Push("removing this stack's containers", [&options, &paths, &tools, docker_host] {
