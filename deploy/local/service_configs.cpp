@@ -104,7 +104,9 @@ const std::vector<std::string>& SampleImageApplets() {
 
 std::vector<std::string> SampleImageChanges() {
   return {"ENV PATH=/bin", "EXPOSE 80/tcp", "WORKDIR /",
-          R"(CMD ["/bin/sh", "-c", "mkdir -p /www && echo \"hello from $HOSTNAME $GREETING\" > /www/index.html && exec httpd -f -p 80 -h /www"])"};
+          // sh stays PID 1 with a TERM trap: httpd as PID 1 would ignore SIGTERM and every stop would
+          // wait out the full timeout before SIGKILL.
+          R"(CMD ["/bin/sh", "-c", "mkdir -p /www && echo \"hello from $HOSTNAME $GREETING\" > /www/index.html; httpd -f -p 80 -h /www & trap 'exit 0' TERM INT; wait"])"};
 }
 
 }  // namespace nebula::devstack

@@ -499,7 +499,7 @@ TEST_CASE("the gRPC health service reports the API as serving", "[integration]")
   CHECK(bytes == std::string("\x08\x01", 2));  // status: SERVING
 }
 
-TEST_CASE("replicas share the database; the relay fails over and shutdown is graceful", "[integration]") {
+TEST_CASE("replicas share the database, the relay fails over and shutdown is graceful", "[integration]") {
   const auto& stack = Stack();
   const std::string binary = stack.bin_dir + "/nebula-api-manager";
   const std::string endpoint = "127.0.0.1:" + std::to_string(nebula::testing::TestPort(11));

@@ -19,6 +19,10 @@ int Parse(std::vector<std::string> args, AgentConfig& config) {
 }  // namespace
 
 TEST_CASE("flags parse with contract defaults", "[unit][config]") {
+  // Defaults only show when no env fallback is set (a developer's shell often has DOCKER_HOST).
+  for (const char* name : {"DOCKER_HOST", "NEBULA_KAFKA_BROKERS", "NEBULA_AGENT_LISTEN", "NEBULA_DEFAULT_HOST_IP",
+                           "NEBULA_RESYNC_SECONDS", "NEBULA_APPS", "NEBULA_WORKER_ID"})
+    unsetenv(name);
   AgentConfig c;
   REQUIRE(Parse({"--apps", "web,db", "--worker-id", "w1"}, c) == -1);
   CHECK(c.apps == std::vector<std::string>{"web", "db"});
@@ -30,7 +34,7 @@ TEST_CASE("flags parse with contract defaults", "[unit][config]") {
   CHECK(c.resync_seconds == 30);
 }
 
-TEST_CASE("apps may repeat the flag; repeats are dropped", "[unit][config]") {
+TEST_CASE("apps may repeat the flag, repeats are dropped", "[unit][config]") {
   AgentConfig c;
   REQUIRE(Parse({"--apps", "web", "--apps", "db, web", "--kafka-setting", "security.protocol=ssl"}, c) == -1);
   CHECK(c.apps == std::vector<std::string>{"web", "db"});

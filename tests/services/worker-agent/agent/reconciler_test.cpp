@@ -113,7 +113,7 @@ TEST_CASE("a failed pull reports the error and keeps the old containers", "[unit
   CHECK(web.converged_generation == 0);
 }
 
-TEST_CASE("a start failure (port in use) is reported; the next pass retries the start", "[unit][reconciler]") {
+TEST_CASE("a start failure (port in use) is reported, the next pass retries the start", "[unit][reconciler]") {
   Fixture f;
   f.docker.start_error = "driver failed programming external connectivity: port is already allocated";
   f.Desire(1, WebSpec(1));

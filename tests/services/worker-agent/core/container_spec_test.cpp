@@ -16,7 +16,7 @@ TEST_CASE("container i binds host_port + i for every mapping", "[unit][spec]") {
   }
 }
 
-TEST_CASE("port mappings keep protocol and their own host ip; host port 0 stays dynamic", "[unit][spec]") {
+TEST_CASE("port mappings keep protocol and their own host ip, host port 0 stays dynamic", "[unit][spec]") {
   nebula::v1::AppSpec spec;
   spec.set_image("x");
   auto* dns = spec.add_ports();

@@ -6,7 +6,7 @@
 using namespace nebula::agent;
 using namespace nebula::agent::testing;
 
-TEST_CASE("before the initial read caught up an app without record is unknown; after, absent", "[unit][desired]") {
+TEST_CASE("before the initial read caught up an app without record is unknown, after, absent", "[unit][desired]") {
   DesiredView view({"web", "db"});
   CHECK(view.Desire("web").kind == DesireKind::kUnknown);
   REQUIRE(view.Apply("app/db", Record("db", 3, WebSpec())) == ApplyResult::kApplied);
@@ -43,7 +43,7 @@ TEST_CASE("a deleted envelope makes the app absent and keeps its generation", "[
   CHECK(view.Desire("web").kind == DesireKind::kPresent);
 }
 
-TEST_CASE("a tombstone makes the app absent; older replays stay stale", "[unit][desired]") {
+TEST_CASE("a tombstone makes the app absent, older replays stay stale", "[unit][desired]") {
   DesiredView view({"web"});
   view.Apply("app/web", Record("web", 4, WebSpec()));
   view.Apply("app/web", DeletedRecord("web", 5));

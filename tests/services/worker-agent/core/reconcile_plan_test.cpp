@@ -254,7 +254,7 @@ TEST_CASE("duplicates at one index: the running one stays, the rest go", "[unit]
   CHECK(plan.steps[0][0].reason == "duplicate of index 0");
 }
 
-TEST_CASE("containers without a valid index are removed; a dead one is replaced", "[unit][plan]") {
+TEST_CASE("containers without a valid index are removed, a dead one is replaced", "[unit][plan]") {
   auto containers = Running("web", WebSpec(2), 1, 2);
   auto broken = containers[0];
   broken.id = "broken";

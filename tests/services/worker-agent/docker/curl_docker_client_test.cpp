@@ -1,6 +1,5 @@
-// CurlDockerClient against the real dockerd (DOCKER_HOST, else /var/run/docker.sock). Uses the
-// image in NEBULA_SAMPLE_IMAGE (else nebtest/busybox:1, which must have sh and sleep; pulled when
-// dockerd lacks it), publishes on 127.0.0.1 only, labels everything with a per-run worker id and
+// CurlDockerClient against the real dockerd of the test stack (SharedStack(): the dockerd it found or
+// started, and the sample image it built and pushed to its registry), publishes on 127.0.0.1 only, labels everything with a per-run worker id and
 // removes it all at the end.
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
@@ -15,6 +14,7 @@
 #include "core/container_labels.h"
 #include "docker/curl_docker_client.h"
 #include "error.h"
+#include "stack_fixture.h"
 
 using namespace nebula::agent;
 using nebula::Error;
@@ -22,13 +22,8 @@ using nebula::ErrorCode;
 
 namespace {
 
-std::string Env(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return value && *value ? value : fallback;
-}
-
-std::string DockerHost() { return Env("DOCKER_HOST", "unix:///var/run/docker.sock"); }
-std::string SampleImage() { return Env("NEBULA_SAMPLE_IMAGE", "nebtest/busybox:1"); }
+std::string DockerHost() { return nebula::testing::SharedStack().docker_host; }
+std::string SampleImage() { return nebula::testing::SharedStack().sample_image; }
 
 bool PortFree(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
