@@ -13,6 +13,10 @@ proto_root=$(cd "${1:?proto root}" && pwd)
 cache_dir=${2:?cache dir}
 out_dir=${3:?out dir}
 
+# The Go toolchain of this machine kind lives in /usr/local/go, which a non-login shell (CI) may not
+# have on PATH. Debian 12's own golang (1.19) is too old for grpc-gateway v2.33.
+[ -x /usr/local/go/bin/go ] && PATH="$PATH:/usr/local/go/bin"
+
 for tool in go protoc; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool not found on PATH" >&2; exit 1; }
 done
