@@ -10,9 +10,11 @@
 
 #include "agent/agent_config.h"
 #include "agent/desired_feed.h"
+#include "agent/drift_watch.h"
 #include "agent/host_probe.h"
 #include "agent/reconciler.h"
 #include "agent/worker_agent_service.h"
+#include "core/container_labels.h"
 #include "docker/curl_docker_client.h"
 #include "error.h"
 #include "logging.h"
@@ -74,12 +76,19 @@ int Run(const nebula::agent::AgentConfig& config) {
   }
   spdlog::info("WorkerAgent listening on {}", config.listen);
 
+  DriftWatch drift(docker,
+                   {{std::string(kLabelManagedBy), std::string(kManagedByValue)},
+                    {std::string(kLabelWorker), config.worker_id}},
+                   [&](const ContainerEvent&) { reconciler->TriggerAfterDrift(); }, [&] { reconciler->Trigger(); });
+
   reconciler->Start();
   feed.Start();
+  drift.Start();
 
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("{}: shutting down; containers keep running", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  drift.Stop();
   reconciler->Stop();
   feed.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));

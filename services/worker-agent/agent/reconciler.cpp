@@ -19,6 +19,15 @@ using Clock = std::chrono::steady_clock;
 // started must not turn the agent into a busy loop.
 constexpr int kMaxActingPassesInARow = 5;
 
+constexpr std::string_view kBackingOffNote =
+    "needs repair again soon after the last one (crash loop?): backing off before the next repair";
+
+// Repairs are backed off per container slot, so that putting back one container does not delay
+// putting back another of the same app; "web[2]", or "web[pull]" for the app's image.
+std::string RepairSlot(const Action& action) {
+  return action.app + "[" + (action.kind == ActionKind::kPullImage ? "pull" : std::to_string(action.index)) + "]";
+}
+
 const AppStatus* Find(const std::vector<AppStatus>& apps, const std::string& app) {
   auto it = std::find_if(apps.begin(), apps.end(), [&](const AppStatus& s) { return s.app == app; });
   return it == apps.end() ? nullptr : &*it;
@@ -33,7 +42,38 @@ Reconciler::Reconciler(DockerClient& docker, DesiredSource desired, HostFacts ho
       host_(host),
       settings_(std::move(settings)),
       options_(options),
-      executor_(docker, options.executor) {}
+      executor_(docker, options.executor),
+      repair_backoff_(options.repair) {}
+
+Clock::time_point Reconciler::Now() const { return options_.clock ? options_.clock() : Clock::now(); }
+
+std::optional<Clock::time_point> Reconciler::DeferBackingOff(std::vector<AppPlan>& plans) {
+  std::optional<Clock::time_point> earliest;
+  const auto now = Now();
+  for (auto& plan : plans) {
+    bool deferred = false;
+    for (auto& step : plan.steps) {
+      std::erase_if(step, [&](const Action& action) {
+        const std::string slot = RepairSlot(action);
+        const auto allowed = repair_backoff_.NextAllowed(slot, plan.generation, now);
+        if (allowed <= now) return false;
+        // Once per backoff step, not once per pass (every die event triggers one).
+        if (logged_backoff_[slot] != allowed) {
+          logged_backoff_[slot] = allowed;
+          spdlog::info("{}: needs repair again soon after the last one; backing off, next try in {:.1f}s", slot,
+                       std::chrono::duration<double>(allowed - now).count());
+        }
+        if (!earliest || allowed < *earliest) earliest = allowed;
+        deferred = true;
+        return true;
+      });
+    }
+    std::erase_if(plan.steps, [](const std::vector<Action>& step) { return step.empty(); });
+    // No countdown in the text: a report that changes every pass would be republished every pass.
+    if (deferred) plan.problems.push_back(std::string(kBackingOffNote));
+  }
+  return earliest;
+}
 
 Reconciler::~Reconciler() { Stop(); }
 
@@ -54,6 +94,15 @@ void Reconciler::Trigger() {
   {
     std::lock_guard lock(wake_mutex_);
     triggered_ = true;
+  }
+  wake_.notify_all();
+}
+
+void Reconciler::TriggerAfterDrift() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    triggered_ = true;
+    recheck_at_ = Clock::now() + options_.drift_recheck;
   }
   wake_.notify_all();
 }
@@ -121,7 +170,8 @@ PassResult Reconciler::RunPass() {
     return PassResult::kFailed;
   }
 
-  const std::vector<AppPlan> plans = PlanReconcile(input);
+  std::vector<AppPlan> plans = PlanReconcile(input);
+  next_repair_ = DeferBackingOff(plans);
   size_t actions = 0;
   for (const auto& plan : plans) {
     for (const auto& step : plan.steps) actions += step.size();
@@ -150,7 +200,13 @@ PassResult Reconciler::RunPass() {
         s.containers.push_back(c);
         if (c.state == "running") ++s.running_containers;
       }
-      s.errors = plan.problems;
+      if (before && plan.problems.size() > 0 && plan.problems.back().rfind(kBackingOffNote, 0) == 0) {
+        // Backing off: what went wrong last time is still the news.
+        for (const auto& e : before->errors) {
+          if (e.rfind(kBackingOffNote, 0) != 0) s.errors.push_back(e);
+        }
+      }
+      s.errors.insert(s.errors.end(), plan.problems.begin(), plan.problems.end());
       apps.push_back(std::move(s));
     }
     status_.synced = true;
@@ -160,11 +216,19 @@ PassResult Reconciler::RunPass() {
   if (actions == 0) {
     std::lock_guard lock(status_mutex_);
     ++status_.passes;
-    return PassResult::kConverged;
+    return next_repair_ ? PassResult::kBackingOff : PassResult::kConverged;
   }
 
   spdlog::info("reconcile: {} actions", actions);
   const auto outcomes = executor_.Execute(plans, stopping_);
+  const auto acted_at = Now();
+  for (const auto& plan : plans) {
+    std::set<std::string> slots;
+    for (const auto& step : plan.steps) {
+      for (const auto& action : step) slots.insert(RepairSlot(action));
+    }
+    for (const auto& slot : slots) repair_backoff_.Acted(slot, plan.generation, acted_at);
+  }
   bool failed = false;
   std::lock_guard lock(status_mutex_);
   ++status_.passes;
@@ -184,8 +248,10 @@ void Reconciler::Loop() {
   while (true) {
     {
       std::unique_lock lock(wake_mutex_);
-      wake_.wait_until(lock, next, [&] { return triggered_ || stopping_.load(); });
+      const auto deadline = recheck_at_ ? std::min(next, *recheck_at_) : next;
+      wake_.wait_until(lock, deadline, [&] { return triggered_ || stopping_.load(); });
       if (stopping_) return;
+      if (recheck_at_ && Clock::now() >= *recheck_at_) recheck_at_.reset();
       if (triggered_) backoff = options_.min_backoff;  // new desired state deserves a fresh try
       triggered_ = false;
     }
@@ -202,7 +268,10 @@ void Reconciler::Loop() {
       next = Clock::now();  // verify what was done, right away
       continue;
     }
-    if (result == PassResult::kActed || result == PassResult::kFailed) {
+    if (result == PassResult::kBackingOff) {
+      backoff = options_.min_backoff;
+      next = std::min(next_repair_.value_or(Clock::now()), Clock::now() + options_.resync);
+    } else if (result == PassResult::kActed || result == PassResult::kFailed) {
       spdlog::info("reconcile: retrying in {:.1f}s", std::chrono::duration<double>(backoff).count());
       next = Clock::now() + backoff;
       backoff = std::min(backoff * 2, options_.max_backoff);

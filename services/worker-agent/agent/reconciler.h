@@ -1,6 +1,8 @@
 // The imperative shell around PlanReconcile: list this worker's containers, plan, execute, record
-// what it saw. Runs at start, when the desired state changes, every --resync-seconds, and after a
-// failure with exponential backoff. dockerd unreachable: nothing is touched, it retries. Before the
+// what it saw. Runs at start, when the desired state changes, when dockerd reports that a managed
+// container died or vanished (DriftWatch), every --resync-seconds, and after a failure with
+// exponential backoff. Repairs are backed off per container slot (RepairBackoff): a container that dies as
+// soon as it starts is recreated once per backoff step, whatever triggers the passes. dockerd unreachable: nothing is touched, it retries. Before the
 // initial read of nebula.desired caught up it does nothing at all (adoption after a restart).
 #pragma once
 
@@ -8,7 +10,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +21,7 @@
 #include "core/desired_view.h"
 #include "core/host_facts.h"
 #include "core/observed_container.h"
+#include "core/repair_backoff.h"
 #include "docker/docker_client.h"
 
 namespace nebula::agent {
@@ -25,7 +30,12 @@ struct ReconcilerOptions {
   std::chrono::milliseconds resync{std::chrono::seconds(30)};
   std::chrono::milliseconds min_backoff{std::chrono::seconds(1)};
   std::chrono::milliseconds max_backoff{std::chrono::seconds(60)};
+  // Per container slot: a repair within `stable` of the previous one waits 1 s, 2 s, 4 s, … (crash loops).
+  RepairBackoffOptions repair;
+  std::chrono::milliseconds drift_recheck{300};
   ExecutorOptions executor;
+  // The time source of the repair backoff (tests pass their own); empty = steady_clock::now.
+  std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 struct AppStatus {
@@ -51,6 +61,7 @@ enum class PassResult {
   kConverged,  // nothing to do
   kActed,      // actions ran, all succeeded: look again
   kFailed,     // something failed: retry after backoff
+  kBackingOff, // nothing ran: apps that need action wait for their repair backoff
 };
 
 class Reconciler {
@@ -66,6 +77,10 @@ class Reconciler {
   void Stop();
   // The desired state changed: reconcile now (also cuts a backoff short).
   void Trigger();
+  // dockerd reported a managed container dying or vanishing: reconcile now, and once more
+  // `drift_recheck` later, because dockerd emits "die" before its container list shows the
+  // container as exited (the first pass may still see it running).
+  void TriggerAfterDrift();
 
   // One pass on the caller's thread (the loop calls it; tests too).
   PassResult RunPass();
@@ -75,6 +90,10 @@ class Reconciler {
  private:
   void Loop();
   void RecordDockerFailure(const DesiredView& view, const std::string& error);
+  std::chrono::steady_clock::time_point Now() const;
+  // Drops the actions of container slots still in their repair backoff; returns the earliest time
+  // one may act.
+  std::optional<std::chrono::steady_clock::time_point> DeferBackingOff(std::vector<AppPlan>& plans);
 
   DockerClient& docker_;
   DesiredSource desired_;
@@ -82,6 +101,10 @@ class Reconciler {
   AgentSettings settings_;
   ReconcilerOptions options_;
   ActionExecutor executor_;
+  RepairBackoff repair_backoff_;  // used by RunPass only
+  std::map<std::string, std::chrono::steady_clock::time_point> logged_backoff_;  // RunPass only
+  // When the earliest app in repair backoff may act (set by RunPass, read by the loop).
+  std::optional<std::chrono::steady_clock::time_point> next_repair_;
 
   mutable std::mutex status_mutex_;
   AgentStatus status_;
@@ -89,6 +112,7 @@ class Reconciler {
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   bool triggered_ = true;  // the first pass runs at once
+  std::optional<std::chrono::steady_clock::time_point> recheck_at_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

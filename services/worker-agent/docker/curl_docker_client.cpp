@@ -45,6 +45,18 @@ size_t Write(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// Called about once a second even while the stream is idle: non-zero aborts the transfer.
+int AbortWhenStopping(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(user)->load() ? 1 : 0;
+}
+
+// The empty line ends the headers.
+size_t HeaderLine(char* data, size_t size, size_t count, void* user) {
+  const std::string_view line(data, size * count);
+  if (line == "\r\n" || line == "\n") (*static_cast<const std::function<void()>*>(user))();
+  return size * count;
+}
+
 // Container ids in messages: 12 characters, as docker ps shows them.
 std::string Short(const std::string& id) { return id.substr(0, 12); }
 
@@ -76,7 +88,9 @@ CurlDockerClient::CurlDockerClient(const std::string& docker_host) : host_(docke
 
 CurlDockerClient::Response CurlDockerClient::Request(const std::string& method, const std::string& path,
                                                      const std::string& body, std::chrono::seconds timeout,
-                                                     const std::function<void(std::string_view)>& on_data) {
+                                                     const std::function<void(std::string_view)>& on_data,
+                                                     const std::atomic<bool>* stop,
+                                                     const std::function<void()>* on_headers) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) throw Error(ErrorCode::kInternal, "curl_easy_init failed");
   Response response;
@@ -103,6 +117,15 @@ CurlDockerClient::Response CurlDockerClient::Request(const std::string& method, 
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  }
+  if (stop) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &AbortWhenStopping);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, stop);
+  }
+  if (on_headers && *on_headers) {
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &HeaderLine);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, on_headers);
   }
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
@@ -218,6 +241,35 @@ void CurlDockerClient::PullImage(const std::string& reference) {
     Fail("pull " + reference, r);
   }
   if (!failure.empty()) throw Error(ErrorCode::kFailedPrecondition, "pull " + reference + ": " + failure);
+}
+
+void CurlDockerClient::WatchEvents(const std::map<std::string, std::string>& labels,
+                                   const std::function<void()>& on_connected,
+                                   const std::function<void(const ContainerEvent&)>& on_event,
+                                   const std::atomic<bool>& stop) {
+  // dockerd sends the headers at once and then one JSON object per line, forever. An idle stream
+  // is cut after 5 minutes (LOW_SPEED_TIME); the caller reconnects, which costs one resync.
+  std::string pending;
+  try {
+    auto r = Request("GET", "/events?filters=" + Escape(ContainerEventFilter(labels)), "", std::chrono::seconds(0),
+                     [&](std::string_view data) {
+                       pending.append(data);
+                       for (auto nl = pending.find('\n'); nl != std::string::npos; nl = pending.find('\n')) {
+                         if (auto event = ParseContainerEvent(pending.substr(0, nl))) on_event(*event);
+                         pending.erase(0, nl + 1);
+                       }
+                     },
+                     &stop, &on_connected);
+    if (r.status != 200) {
+      r.body = pending;
+      Fail("watch events", r);
+    }
+  } catch (const Error&) {
+    if (stop) return;
+    throw;
+  }
+  if (stop) return;
+  throw Error(ErrorCode::kUnavailable, "dockerd at " + host_ + ": the event stream ended");
 }
 
 }  // namespace nebula::agent

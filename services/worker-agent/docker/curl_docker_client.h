@@ -26,15 +26,20 @@ class CurlDockerClient : public DockerClient {
   void RemoveContainer(const std::string& id) override;
   std::optional<ImageInfo> InspectImage(const std::string& reference) override;
   void PullImage(const std::string& reference) override;
+  void WatchEvents(const std::map<std::string, std::string>& labels, const std::function<void()>& on_connected,
+                   const std::function<void(const ContainerEvent&)>& on_event, const std::atomic<bool>& stop) override;
 
  private:
   struct Response {
     long status = 0;
     std::string body;
   };
-  // Streams the body to on_data when given (then Response::body stays empty on success).
+  // Streams the body to on_data when given (then Response::body stays empty on success). A set
+  // `stop` aborts the transfer within about a second (kUnavailable, "aborted"); on_headers runs
+  // once all response headers arrived (a stream may send no body for a long time).
   Response Request(const std::string& method, const std::string& path, const std::string& body,
-                   std::chrono::seconds timeout, const std::function<void(std::string_view)>& on_data = {});
+                   std::chrono::seconds timeout, const std::function<void(std::string_view)>& on_data = {},
+                   const std::atomic<bool>* stop = nullptr, const std::function<void()>* on_headers = nullptr);
   // Throws the nebula::Error matching the HTTP status, prefixed with `what`.
   [[noreturn]] void Fail(const std::string& what, const Response& response);
 

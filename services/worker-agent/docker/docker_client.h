@@ -5,7 +5,9 @@
 // cannot be reached.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -44,6 +46,13 @@ struct ContainerDetails {
   std::string error;  // State.Error
 };
 
+// One line of GET /events about a container ("die", "destroy", "start", …).
+struct ContainerEvent {
+  std::string action;
+  std::string id;
+  std::map<std::string, std::string> labels;  // the container's labels (Actor.Attributes)
+};
+
 class DockerClient {
  public:
   virtual ~DockerClient() = default;
@@ -62,6 +71,12 @@ class DockerClient {
   // nullopt when dockerd does not have the image.
   virtual std::optional<ImageInfo> InspectImage(const std::string& reference) = 0;
   virtual void PullImage(const std::string& reference) = 0;
+  // Streams container events of containers carrying every label=value given, calling on_event for
+  // each, until `stop` is set (returns) or the connection ends or breaks (throws kUnavailable).
+  // on_connected runs once dockerd answered, so a caller can resync what it missed meanwhile.
+  virtual void WatchEvents(const std::map<std::string, std::string>& labels, const std::function<void()>& on_connected,
+                           const std::function<void(const ContainerEvent&)>& on_event,
+                           const std::atomic<bool>& stop) = 0;
 };
 
 }  // namespace nebula::agent

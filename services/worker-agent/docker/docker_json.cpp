@@ -200,6 +200,29 @@ std::string LabelFilter(const std::map<std::string, std::string>& labels) {
   return filter.dump();
 }
 
+std::string ContainerEventFilter(const std::map<std::string, std::string>& labels) {
+  json filter = json::parse(LabelFilter(labels));
+  filter["type"] = json::array({"container"});
+  return filter.dump();
+}
+
+std::optional<ContainerEvent> ParseContainerEvent(const std::string& line) {
+  const json j = json::parse(line, nullptr, false);
+  if (!j.is_object() || j.value("Type", "") != "container") return std::nullopt;
+  ContainerEvent event;
+  if (j.contains("Action") && j["Action"].is_string()) event.action = j["Action"].get<std::string>();
+  if (!j.contains("Actor") || !j["Actor"].is_object()) return std::nullopt;
+  const json& actor = j["Actor"];
+  if (actor.contains("ID") && actor["ID"].is_string()) event.id = actor["ID"].get<std::string>();
+  if (actor.contains("Attributes") && actor["Attributes"].is_object()) {
+    for (const auto& [key, value] : actor["Attributes"].items()) {
+      if (value.is_string()) event.labels[key] = value.get<std::string>();
+    }
+  }
+  if (event.action.empty() || event.id.empty()) return std::nullopt;
+  return event;
+}
+
 std::string ErrorMessage(const std::string& body) {
   const json j = json::parse(body, nullptr, false);
   if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();

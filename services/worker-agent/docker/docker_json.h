@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,11 @@ std::string HealthFromStatus(const std::string& status);
 
 // Label filter for GET /containers/json: {"label":["k=v",…]}.
 std::string LabelFilter(const std::map<std::string, std::string>& labels);
+
+// Filter for GET /events: {"label":["k=v",…],"type":["container"]}.
+std::string ContainerEventFilter(const std::map<std::string, std::string>& labels);
+// One JSON line of GET /events; nullopt for anything but a readable container event.
+std::optional<ContainerEvent> ParseContainerEvent(const std::string& line);
 
 // The "message" of a Docker error body, or the raw body when it is not JSON.
 std::string ErrorMessage(const std::string& body);

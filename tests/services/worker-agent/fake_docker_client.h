@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
@@ -108,6 +109,32 @@ class FakeDockerClient : public DockerClient {
     images.insert(reference);
   }
 
+  // Events are pushed by tests through Emit(); the stream ends when `stop` is set, and breaks
+  // (kUnavailable) when `unavailable` is set, as when dockerd restarts.
+  void WatchEvents(const std::map<std::string, std::string>&, const std::function<void()>& on_connected,
+                   const std::function<void(const ContainerEvent&)>& on_event, const std::atomic<bool>& stop) override {
+    Check();
+    if (on_connected) on_connected();
+    std::unique_lock lock(mutex_);
+    while (!stop) {
+      Check();
+      while (delivered_ < events_.size()) {  // like dockerd: nothing is replayed on reconnect
+        const ContainerEvent event = events_[delivered_++];
+        lock.unlock();
+        on_event(event);
+        lock.lock();
+      }
+      events_changed_.wait_for(lock, std::chrono::milliseconds(20));
+    }
+  }
+  void Emit(ContainerEvent event) {
+    {
+      std::lock_guard lock(mutex_);
+      events_.push_back(std::move(event));
+    }
+    events_changed_.notify_all();
+  }
+
   // Test access.
   void Put(ObservedContainer c) {
     std::lock_guard lock(mutex_);
@@ -145,6 +172,9 @@ class FakeDockerClient : public DockerClient {
   }
 
   std::mutex mutex_;
+  std::condition_variable events_changed_;
+  std::vector<ContainerEvent> events_;
+  size_t delivered_ = 0;
   std::map<std::string, ObservedContainer> containers_;
   std::map<std::string, ContainerSpec> specs_;
   int next_id_ = 0;

@@ -11,10 +11,19 @@ using namespace nebula::agent::testing;
 
 namespace {
 
+using SteadyClock = std::chrono::steady_clock;
+
+ReconcilerOptions WithClock(SteadyClock::time_point* now) {
+  ReconcilerOptions options;
+  options.clock = [now] { return *now; };
+  return options;
+}
+
 struct Fixture {
   FakeDockerClient docker;
   DesiredView view{{"web"}};
-  Reconciler reconciler{docker, [this] { return view; }, kHost, kSettings, ReconcilerOptions{}};
+  SteadyClock::time_point now = SteadyClock::now();
+  Reconciler reconciler{docker, [this] { return view; }, kHost, kSettings, WithClock(&now)};
 
   Fixture() { docker.images.insert("nebtest/web:1"); }
 
@@ -124,6 +133,8 @@ TEST_CASE("a start failure (port in use) is reported, the next pass retries the 
   CHECK(f.docker.All().size() == 1);  // created, not started
 
   f.docker.start_error.clear();
+  CHECK(f.reconciler.RunPass() == PassResult::kBackingOff);  // right after a repair: waits
+  f.now += std::chrono::seconds(1);
   CHECK(f.reconciler.RunPass() == PassResult::kActed);  // starts the created container
   CHECK(f.docker.creates == 1);
   CHECK(f.reconciler.RunPass() == PassResult::kConverged);
@@ -184,12 +195,91 @@ TEST_CASE("one app's unusable image does not hold up the others", "[unit][reconc
   view.MarkCaughtUp();
   Reconciler reconciler(docker, [&] { return view; }, kHost, kSettings, ReconcilerOptions{});
   CHECK(reconciler.RunPass() == PassResult::kFailed);
-  reconciler.RunPass();
+  CHECK(reconciler.RunPass() == PassResult::kBackingOff);  // web converged, bad waits for its next try
   const auto status = reconciler.Status();
   REQUIRE(status.apps.size() == 2);
   CHECK(status.apps[0].converged_generation == 1);
   CHECK(status.apps[0].running_containers == 1);
   CHECK(status.apps[1].converged_generation == 0);
-  REQUIRE(status.apps[1].errors.size() == 1);
+  REQUIRE(status.apps[1].errors.size() == 2);  // the failure, still, and the backoff
   CHECK_THAT(status.apps[1].errors[0], Catch::Contains("invalid reference format"));
+  CHECK_THAT(status.apps[1].errors[1], Catch::Contains("backing off"));
+}
+
+TEST_CASE("a container removed by hand is recreated at once", "[unit][reconciler]") {
+  Fixture f;
+  f.Desire(1, WebSpec(2));
+  f.reconciler.RunPass();
+  CHECK(f.reconciler.RunPass() == PassResult::kConverged);
+  f.now += std::chrono::seconds(30);  // long after the last repair
+  f.docker.RemoveContainer(f.docker.All()[0].id);
+  CHECK(f.reconciler.RunPass() == PassResult::kActed);
+  CHECK(f.docker.creates == 3);
+  CHECK(f.RunningCount() == 2);
+}
+
+TEST_CASE("a crash-looping container is repaired once per backoff step", "[unit][reconciler]") {
+  Fixture f;
+  f.Desire(1, WebSpec(1));
+  f.reconciler.RunPass();
+  f.reconciler.RunPass();
+  f.now += std::chrono::seconds(30);
+  auto crash = [&] {  // dies (and is cleaned up) as soon as it runs
+    for (const auto& c : f.docker.All()) f.docker.RemoveContainer(c.id);
+  };
+  // Repairs due at 0 s, then 1 s, 2 s, 4 s, 8 s after the previous one. Passes run every 100 ms,
+  // as a stream of die events would trigger them.
+  std::vector<double> repaired_at;
+  const auto start = f.now;
+  for (int tick = 0; tick <= 160; ++tick) {
+    crash();
+    const int before = f.docker.creates;
+    const auto result = f.reconciler.RunPass();
+    if (f.docker.creates > before) {
+      CHECK(result == PassResult::kActed);
+      repaired_at.push_back(std::chrono::duration<double>(f.now - start).count());
+    } else {
+      CHECK(result == PassResult::kBackingOff);
+      const auto web = f.Web(f.reconciler.Status());
+      CHECK(web.converged_generation == 1);  // unchanged; it is the containers that fail
+      REQUIRE(!web.errors.empty());
+      CHECK_THAT(web.errors.back(), Catch::Contains("backing off"));
+    }
+    f.now += std::chrono::milliseconds(100);
+  }
+  CHECK(repaired_at == std::vector<double>{0.0, 1.0, 3.0, 7.0, 15.0});
+}
+
+TEST_CASE("a new generation is applied at once, even during a crash loop", "[unit][reconciler]") {
+  Fixture f;
+  f.Desire(1, WebSpec(1));
+  f.reconciler.RunPass();
+  for (const auto& c : f.docker.All()) f.docker.RemoveContainer(c.id);
+  CHECK(f.reconciler.RunPass() == PassResult::kBackingOff);
+  f.Desire(2, WebSpec(2));
+  CHECK(f.reconciler.RunPass() == PassResult::kActed);
+  CHECK(f.RunningCount() == 2);
+}
+
+TEST_CASE("the loop does not hot-loop on a crashing container, whatever triggers it", "[unit][reconciler]") {
+  FakeDockerClient docker;
+  docker.images.insert("nebtest/web:1");
+  DesiredView view({"web"});
+  view.Apply("app/web", Record("web", 1, WebSpec(1)));
+  view.MarkCaughtUp();
+  ReconcilerOptions options;
+  options.repair.min = std::chrono::milliseconds(400);
+  Reconciler reconciler(docker, [&] { return view; }, kHost, kSettings, options);
+  reconciler.Start();
+  // The container dies right after every start; dockerd's die events trigger a pass each time.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1400);
+  while (std::chrono::steady_clock::now() < until) {
+    for (const auto& c : docker.All()) docker.RemoveContainer(c.id);
+    reconciler.Trigger();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  reconciler.Stop();
+  // Created at 0, then repairs at +0.4 s and +0.8 s (1.2 s): at most 3 (4 with scheduling slack).
+  CHECK(docker.creates >= 2);
+  CHECK(docker.creates <= 4);
 }

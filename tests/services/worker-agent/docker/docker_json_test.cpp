@@ -131,3 +131,22 @@ TEST_CASE("label filters and error bodies", "[unit][docker]") {
   CHECK(ErrorMessage(R"({"message":"port is already allocated"})") == "port is already allocated");
   CHECK(ErrorMessage("page not found\n") == "page not found");
 }
+
+TEST_CASE("event filters and event lines", "[unit][docker]") {
+  CHECK(json::parse(ContainerEventFilter({{"dev.nebula.worker", "w1"}})) ==
+        json{{"label", {"dev.nebula.worker=w1"}}, {"type", {"container"}}});
+  // As dockerd 20.10 writes them, one per line.
+  const auto die = ParseContainerEvent(
+      R"({"status":"die","id":"abc123","from":"nebtest/busybox:1","Type":"container","Action":"die",)"
+      R"("Actor":{"ID":"abc123","Attributes":{"dev.nebula.app":"web","exitCode":"137","name":"web-0-x1y2z"}},)"
+      R"("scope":"local","time":1700000000,"timeNano":1700000000000000000})");
+  REQUIRE(die);
+  CHECK(die->action == "die");
+  CHECK(die->id == "abc123");
+  CHECK(die->labels.at("dev.nebula.app") == "web");
+  CHECK(die->labels.at("exitCode") == "137");
+  CHECK_FALSE(ParseContainerEvent(R"({"Type":"network","Action":"connect","Actor":{"ID":"n1"}})"));
+  CHECK_FALSE(ParseContainerEvent(R"({"Type":"container","Action":"die"})"));
+  CHECK_FALSE(ParseContainerEvent("not json"));
+  CHECK_FALSE(ParseContainerEvent(""));
+}

@@ -1,0 +1,57 @@
+// Drift repair (BRIEF §5): follows dockerd's event stream for this worker's containers and asks
+// for a reconcile pass as soon as one of them dies, stops or is removed by someone else. On its
+// own thread and connection; when dockerd goes away (restart) it reconnects with backoff. Every time
+// the stream is (re)established it asks for a pass too, since events before that were not seen. The reconciler
+// coalesces the requests, and its per-app backoff keeps a crash loop from becoming a hot loop.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "docker/docker_client.h"
+
+namespace nebula::agent {
+
+// The container events that can mean a managed container is no longer running as planned.
+bool IsDriftEvent(std::string_view action);
+
+struct DriftWatchOptions {
+  std::chrono::milliseconds min_backoff{std::chrono::milliseconds(250)};
+  std::chrono::milliseconds max_backoff{std::chrono::seconds(10)};
+};
+
+class DriftWatch {
+ public:
+  using OnDrift = std::function<void(const ContainerEvent&)>;
+  using OnConnected = std::function<void()>;
+
+  DriftWatch(DockerClient& docker, std::map<std::string, std::string> labels, OnDrift on_drift,
+             OnConnected on_connected, DriftWatchOptions options = {});
+  ~DriftWatch();
+
+  void Start();
+  void Stop();
+
+ private:
+  void Loop();
+
+  DockerClient& docker_;
+  std::map<std::string, std::string> labels_;
+  OnDrift on_drift_;
+  OnConnected on_connected_;
+  DriftWatchOptions options_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace nebula::agent

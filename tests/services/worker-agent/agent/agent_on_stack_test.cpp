@@ -1,0 +1,117 @@
+// The agent binary on the test stack's real dockerd and Kafka, driven through the nebula CLI:
+// drift repair through dockerd's event stream (a container killed or removed by hand is back
+// within 2 s), and the reports it publishes to nebula.reports.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "stack_fixture.h"
+
+using nebula::testing::BackgroundProcess;
+using nebula::testing::CommandResult;
+using nebula::testing::Eventually;
+using nebula::testing::Run;
+using nebula::testing::SharedStack;
+using nebula::testing::TestPort;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* kApp = "wa-drift";
+
+std::string WorkerId() { return "wa-drift-" + std::to_string(getpid()); }
+
+CommandResult Nebula(std::vector<std::string> args) {
+  const auto& stack = SharedStack();
+  args.insert(args.begin(), stack.bin_dir + "/nebula");
+  return Run(args, stack.Env());
+}
+
+CommandResult Docker(std::vector<std::string> args) {
+  args.insert(args.begin(), "docker");
+  return Run(args, SharedStack().Env());
+}
+
+// Ids of this worker's containers of the app at `index` (running ones only, if asked).
+std::vector<std::string> ContainersAt(int index, bool running_only) {
+  std::vector<std::string> args{"ps", "-q", "--no-trunc", "--filter", "label=dev.nebula.worker=" + WorkerId(),
+                                "--filter", std::string("label=dev.nebula.app=") + kApp, "--filter",
+                                "label=dev.nebula.index=" + std::to_string(index)};
+  if (!running_only) args.insert(args.begin() + 1, "-a");
+  auto r = Docker(args);
+  REQUIRE(r.exit_code == 0);
+  std::vector<std::string> ids;
+  std::istringstream in(r.out);
+  for (std::string id; in >> id;) ids.push_back(id);
+  return ids;
+}
+
+int64_t Generation(const json& app) {
+  const auto& g = app["generation"];  // proto3 JSON renders int64 as a string
+  return g.is_string() ? std::stoll(g.get<std::string>()) : g.get<int64_t>();
+}
+
+std::unique_ptr<BackgroundProcess> StartAgent(int port, const std::vector<std::string>& extra = {}) {
+  const auto& stack = SharedStack();
+  // A resync far beyond the test's deadlines: repairs within 2 s can only come from the events.
+  std::vector<std::string> argv{stack.bin_dir + "/nebula-worker-agent", "--apps", kApp, "--worker-id", WorkerId(),
+                                "--kafka-brokers", stack.kafka_brokers, "--docker-host", stack.docker_host,
+                                "--listen", "127.0.0.1:" + std::to_string(port), "--resync-seconds", "300"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return std::make_unique<BackgroundProcess>(argv, std::map<std::string, std::string>{},
+                                             stack.state_dir + "/wa-drift-agent.log");
+}
+
+// Seconds until a running container is at `index` again, polled every 50 ms, up to 10 s.
+double SecondsUntilRunning(int index, std::chrono::steady_clock::time_point since) {
+  Eventually([&] { return !ContainersAt(index, true).empty(); }, 10s, 50ms);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+}  // namespace
+
+TEST_CASE("a managed container killed or removed by hand is back within 2 s", "[integration][drift]") {
+  const auto& stack = SharedStack();
+  auto agent = StartAgent(TestPort(0));
+  auto created = Nebula({"apps", "create", kApp, "--image", stack.sample_image, "--containers", "2", "-o", "json"});
+  INFO(created.out << created.err);
+  REQUIRE(created.exit_code == 0);
+  CHECK(Generation(json::parse(created.out)) > 0);
+  const bool up = Eventually([] { return ContainersAt(0, true).size() == 1 && ContainersAt(1, true).size() == 1; },
+                             60s);
+  INFO(agent->LogTail());
+  REQUIRE(up);
+  std::this_thread::sleep_for(1s);  // let the agent verify its work, so the next actions are repairs
+
+  const auto killed = ContainersAt(0, true);
+  auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(Docker({"kill", killed[0]}).exit_code == 0);
+  const double kill_repair = SecondsUntilRunning(0, t0);
+  std::printf("drift repair: docker kill -> running again in %.2f s\n", kill_repair);
+
+  const auto removed = ContainersAt(1, true);
+  t0 = std::chrono::steady_clock::now();
+  REQUIRE(Docker({"rm", "-f", removed[0]}).exit_code == 0);
+  const double rm_repair = SecondsUntilRunning(1, t0);
+  std::printf("drift repair: docker rm -f -> running again in %.2f s\n", rm_repair);
+  std::fflush(stdout);
+
+  INFO(agent->LogTail());
+  CHECK(kill_repair < 2.0);
+  CHECK(rm_repair < 2.0);
+  CHECK(ContainersAt(0, false).size() == 1);
+  CHECK(ContainersAt(1, false) != removed);  // a new container took the removed one's place
+  CHECK(Nebula({"apps", "delete", kApp}).exit_code == 0);
+  CHECK(Eventually([] { return ContainersAt(0, false).empty() && ContainersAt(1, false).empty(); }, 30s));
+  CHECK(agent->Stop() == 0);
+}
