@@ -20,6 +20,11 @@ void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
       ->envname("NEBULA_DESIRED_PARTITIONS")
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
+  app.add_option("--worker-lost-seconds", flags.worker_lost_seconds,
+                 "a worker whose newest report is older than this is LOST and no longer counted in app status")
+      ->envname("NEBULA_WORKER_LOST_SECONDS")
+      ->check(CLI::Range(1, 86400 * 365))
+      ->capture_default_str();
   app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error, critical or off")
       ->envname("NEBULA_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))

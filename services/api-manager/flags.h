@@ -15,6 +15,7 @@ struct ApiManagerFlags {
   std::string kafka_brokers = "127.0.0.1:9092";
   int desired_partitions = 8;
   std::string log_level = "info";
+  int worker_lost_seconds = 90;  // a worker silent this long is LOST
   std::vector<std::string> kafka_properties;  // key=value, passed to librdkafka (TLS, SASL)
 };
 

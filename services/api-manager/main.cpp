@@ -12,12 +12,15 @@
 #include "desired_keys.h"
 #include "error.h"
 #include "flags.h"
+#include "kafka_report_source.h"
 #include "logging.h"
 #include "migrations.h"
 #include "outbox_relay.h"
 #include "pg_app_store.h"
 #include "pg_outbox.h"
 #include "pg_pool.h"
+#include "pg_worker_store.h"
+#include "report_consumer.h"
 #include "record_producer.h"
 #include "shutdown_signal.h"
 #include "topic_admin.h"
@@ -72,9 +75,21 @@ int Serve(const ApiManagerFlags& flags) {
     return 0;
   if (!RetryUntilDone("creating kafka topics", shutdown, [&] { EnsureTopics(flags, kafka_properties); })) return 0;
 
-  PgPool pool({.url = flags.database_url, .on_connect = &PgAppStore::PrepareStatements});
+  PgPool pool({.url = flags.database_url, .on_connect = [](pqxx::connection& conn) {
+                 PgAppStore::PrepareStatements(conn);
+                 PgWorkerStore::PrepareStatements(conn);
+               }});
   PgAppStore store(pool);
-  ApiService service(store);
+  PgWorkerStore workers(pool);
+  ApiService service(store, workers, {.lost_after = std::chrono::seconds(flags.worker_lost_seconds)});
+
+  auto report_source = MakeKafkaReportSource(
+      {.brokers = flags.kafka_brokers, .topic = std::string(kReportsTopic), .properties = kafka_properties});
+  ReportConsumer report_consumer(*report_source, workers, [] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  });
+  std::jthread reports_thread([&](std::stop_token stop) { report_consumer.Run(stop); });
 
   auto producer = kafka::MakeKafkaRecordProducer({.brokers = flags.kafka_brokers, .properties = kafka_properties});
   PgOutbox outbox(flags.database_url);
@@ -104,6 +119,8 @@ int Serve(const ApiManagerFlags& flags) {
   spdlog::info("gRPC server stopped; stopping the outbox relay");
   relay_thread.request_stop();
   relay_thread.join();
+  reports_thread.request_stop();
+  reports_thread.join();
   spdlog::info("stopped");
   return 0;
 }

@@ -7,6 +7,7 @@
 
 #include "grpc_status.h"
 #include "memory_app_store.h"
+#include "memory_worker_store.h"
 
 using nebula::v1::App;
 using nebula::v1::AppSpec;
@@ -16,7 +17,7 @@ namespace {
 
 class ServiceFixture {
  public:
-  ServiceFixture() : service_(store_) {
+  ServiceFixture() : service_(store_, workers_) {
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
@@ -72,9 +73,12 @@ class ServiceFixture {
   }
 
   am::testing::MemoryAppStore& store() { return store_; }
+  am::testing::MemoryWorkerStore& workers() { return workers_; }
+  nebula::v1::ApiManager::Stub& stub() { return *stub_; }
 
  private:
   am::testing::MemoryAppStore store_;
+  am::testing::MemoryWorkerStore workers_;
   am::ApiService service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<nebula::v1::ApiManager::Stub> stub_;
@@ -340,4 +344,99 @@ TEST_CASE("a spec with many problems reports a bounded list") {
   REQUIRE(violations.size() == am::kMaxReportedViolations);
   CHECK(violations.back().description.find("41 more problems") != std::string::npos);
   CHECK(status.error_message().size() < 4000);
+}
+
+namespace {
+
+// A report of worker id running app "web", folded now.
+void Report(ServiceFixture& f, const std::string& id, int64_t observed, int64_t converged,
+            std::vector<std::string> errors = {}) {
+  nebula::v1::WorkerReport report;
+  report.set_worker_id(id);
+  report.set_hostname(id + ".host");
+  report.add_apps("web");
+  auto* r = report.add_app_reports();
+  r->set_app("web");
+  r->set_observed_generation(observed);
+  r->set_converged_generation(converged);
+  for (auto& e : errors) r->add_errors(e);
+  auto now = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch());
+  f.workers().Fold(am::FoldReport(report, now.count()));
+}
+
+}  // namespace
+
+TEST_CASE("GetWorker and ListWorkers serve the folded reports") {
+  ServiceFixture f;
+  for (const char* id : {"c", "a", "b"}) Report(f, id, 1, 1);
+  nebula::v1::Worker worker;
+  nebula::v1::GetWorkerRequest get;
+  get.set_id("b");
+  grpc::ClientContext c1;
+  REQUIRE(f.stub().GetWorker(&c1, get, &worker).ok());
+  CHECK(worker.hostname() == "b.host");
+  CHECK(worker.state() == nebula::v1::Worker::ONLINE);
+  get.set_id("zz");
+  grpc::ClientContext c2;
+  CHECK(f.stub().GetWorker(&c2, get, &worker).error_code() == grpc::StatusCode::NOT_FOUND);
+  get.set_id("");
+  grpc::ClientContext c3;
+  auto bad = f.stub().GetWorker(&c3, get, &worker);
+  CHECK(bad.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(Fields(bad) == std::vector<std::string>{"id"});
+
+  std::vector<std::string> ids;
+  std::string token;
+  do {
+    nebula::v1::ListWorkersRequest list;
+    list.set_page_size(2);
+    list.set_page_token(token);
+    nebula::v1::ListWorkersResponse page;
+    grpc::ClientContext c;
+    REQUIRE(f.stub().ListWorkers(&c, list, &page).ok());
+    for (const auto& w : page.workers()) ids.push_back(w.id());
+    token = page.next_page_token();
+  } while (!token.empty());
+  CHECK(ids == std::vector<std::string>{"a", "b", "c"});
+}
+
+TEST_CASE("GetAppStatus counts hosts at the app's current generation") {
+  ServiceFixture f;
+  REQUIRE(f.Create("web", Spec()).ok());  // generation 1
+  Report(f, "a", 1, 1);
+  Report(f, "b", 1, 0, {"port in use"});
+  Report(f, "c", 0, 0);
+  nebula::v1::GetAppStatusRequest request;
+  request.set_name("web");
+  nebula::v1::AppStatus status;
+  grpc::ClientContext c1;
+  REQUIRE(f.stub().GetAppStatus(&c1, request, &status).ok());
+  CHECK(status.generation() == 1);
+  CHECK(status.hosts_desired() == 3);
+  CHECK(status.hosts_observed() == 2);
+  CHECK(status.hosts_converged() == 1);
+  CHECK(status.hosts_failed() == 1);
+  CHECK(status.rollout() == nebula::v1::AppStatus::FAILED);
+  request.set_name("nope");
+  grpc::ClientContext c2;
+  CHECK(f.stub().GetAppStatus(&c2, request, &status).error_code() == grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_CASE("WatchAppStatus ends once the rollout converged") {
+  ServiceFixture f;
+  REQUIRE(f.Create("web", Spec()).ok());
+  Report(f, "a", 1, 0);
+  nebula::v1::WatchAppStatusRequest request;
+  request.set_name("web");
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto reader = f.stub().WatchAppStatus(&context, request);
+  nebula::v1::AppStatus status;
+  REQUIRE(reader->Read(&status));
+  CHECK(status.rollout() == nebula::v1::AppStatus::PROGRESSING);
+  Report(f, "a", 1, 1);
+  REQUIRE(reader->Read(&status));
+  CHECK(status.rollout() == nebula::v1::AppStatus::CONVERGED);
+  CHECK_FALSE(reader->Read(&status));
+  CHECK(reader->Finish().ok());
 }
