@@ -69,6 +69,11 @@ int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
       ->envname("NEBULA_RESYNC_SECONDS")
       ->check(CLI::Range(1, 86400))
       ->capture_default_str();
+  cli.add_option("--report-interval-seconds", config.report_interval_seconds,
+                 "Publish this worker's report to nebula.reports at least this often (and on every change)")
+      ->envname("NEBULA_REPORT_INTERVAL_SECONDS")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   cli.add_option("--stop-timeout-seconds", config.stop_timeout_seconds,
                  "Grace period between SIGTERM and SIGKILL when a container is replaced or removed")
       ->envname("NEBULA_STOP_TIMEOUT_SECONDS")

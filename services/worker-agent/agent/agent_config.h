@@ -17,6 +17,7 @@ struct AgentConfig {
   std::string listen = "127.0.0.1:50052";
   std::string default_host_ip;
   int resync_seconds = 30;
+  int report_interval_seconds = 30;  // heartbeat of the reports on nebula.reports
   int stop_timeout_seconds = 10;
   int docker_parallelism = 8;
   int host_cpus = 0;          // 0 = read from the machine

@@ -13,6 +13,7 @@
 #include "agent/drift_watch.h"
 #include "agent/host_probe.h"
 #include "agent/reconciler.h"
+#include "agent/report_publisher.h"
 #include "agent/worker_agent_service.h"
 #include "core/container_labels.h"
 #include "docker/curl_docker_client.h"
@@ -81,14 +82,24 @@ int Run(const nebula::agent::AgentConfig& config) {
                     {std::string(kLabelWorker), config.worker_id}},
                    [&](const ContainerEvent&) { reconciler->TriggerAfterDrift(); }, [&] { reconciler->Trigger(); });
 
+  // Kafka settings for TLS/SASL apply to the producer too.
+  auto producer = nebula::kafka::MakeKafkaRecordProducer(
+      nebula::kafka::ProducerSettings{config.kafka_brokers, std::chrono::seconds(15), config.kafka_settings});
+  ReportPublisherOptions report_options;
+  report_options.heartbeat = std::chrono::seconds(config.report_interval_seconds);
+  ReportPublisher reports(*producer, config.worker_id,
+                          [&] { return BuildWorkerReport(reconciler->Status(), context); }, report_options);
+
   reconciler->Start();
   feed.Start();
   drift.Start();
+  reports.Start();
 
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("{}: shutting down; containers keep running", signal == SIGTERM ? "SIGTERM" : "SIGINT");
   drift.Stop();
+  reports.Stop();
   reconciler->Stop();
   feed.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));

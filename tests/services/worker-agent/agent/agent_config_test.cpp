@@ -21,7 +21,8 @@ int Parse(std::vector<std::string> args, AgentConfig& config) {
 TEST_CASE("flags parse with contract defaults", "[unit][config]") {
   // Defaults only show when no env fallback is set (a developer's shell often has DOCKER_HOST).
   for (const char* name : {"DOCKER_HOST", "NEBULA_KAFKA_BROKERS", "NEBULA_AGENT_LISTEN", "NEBULA_DEFAULT_HOST_IP",
-                           "NEBULA_RESYNC_SECONDS", "NEBULA_APPS", "NEBULA_WORKER_ID"})
+                           "NEBULA_RESYNC_SECONDS", "NEBULA_APPS", "NEBULA_WORKER_ID",
+                           "NEBULA_REPORT_INTERVAL_SECONDS"})
     unsetenv(name);
   AgentConfig c;
   REQUIRE(Parse({"--apps", "web,db", "--worker-id", "w1"}, c) == -1);
@@ -32,6 +33,7 @@ TEST_CASE("flags parse with contract defaults", "[unit][config]") {
   CHECK(c.listen == "127.0.0.1:50052");
   CHECK(c.default_host_ip.empty());
   CHECK(c.resync_seconds == 30);
+  CHECK(c.report_interval_seconds == 30);
 }
 
 TEST_CASE("apps may repeat the flag, repeats are dropped", "[unit][config]") {
@@ -58,6 +60,7 @@ TEST_CASE("bad flags are refused with an exit code", "[unit][config]") {
   CHECK(Parse({}, c) > 0);                                     // no apps
   CHECK(Parse({"--apps", "Web_1"}, c) > 0);                    // not a DNS label
   CHECK(Parse({"--apps", "web", "--resync-seconds", "0"}, c) > 0);
+  CHECK(Parse({"--apps", "web", "--report-interval-seconds", "0"}, c) > 0);
   CHECK(Parse({"--apps", "web", "--log-level", "loud"}, c) > 0);
   CHECK(Parse({"--apps", "web", "--kafka-setting", "nonsense"}, c) > 0);
 }

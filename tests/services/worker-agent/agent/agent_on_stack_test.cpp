@@ -1,12 +1,15 @@
 // The agent binary on the test stack's real dockerd and Kafka, driven through the nebula CLI:
 // drift repair through dockerd's event stream (a container killed or removed by hand is back
-// within 2 s), and the reports it publishes to nebula.reports.
+// within 2 s), and the reports it publishes to nebula.reports (read with a plain consumer). One
+// test case, as every case here would need its own agent and app.
 #include <catch2/catch.hpp>
+#include <librdkafka/rdkafkacpp.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -14,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "desired_keys.h"
+#include "nebula/v1/worker_report.pb.h"
 #include "stack_fixture.h"
 
 using nebula::testing::BackgroundProcess;
@@ -78,15 +83,38 @@ double SecondsUntilRunning(int index, std::chrono::steady_clock::time_point sinc
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
+// Reads nebula.reports from the start with a plain consumer until `pred` accepts one of this
+// worker's reports (key = worker id), or the timeout passes.
+bool FindReport(const std::function<bool(const nebula::v1::WorkerReport&)>& pred, std::chrono::seconds timeout) {
+  std::string error;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  REQUIRE(conf->set("bootstrap.servers", SharedStack().kafka_brokers, error) == RdKafka::Conf::CONF_OK);
+  REQUIRE(conf->set("group.id", "wa-reports-" + std::to_string(getpid()), error) == RdKafka::Conf::CONF_OK);
+  REQUIRE(conf->set("auto.offset.reset", "earliest", error) == RdKafka::Conf::CONF_OK);
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
+  REQUIRE(consumer);
+  REQUIRE(consumer->subscribe({std::string(nebula::kReportsTopic)}) == RdKafka::ERR_NO_ERROR);
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  bool found = false;
+  while (!found && std::chrono::steady_clock::now() < until) {
+    std::unique_ptr<RdKafka::Message> m(consumer->consume(200));
+    if (m->err() != RdKafka::ERR_NO_ERROR || !m->key() || *m->key() != WorkerId()) continue;
+    nebula::v1::WorkerReport report;
+    if (report.ParseFromArray(m->payload(), static_cast<int>(m->len())) && pred(report)) found = true;
+  }
+  consumer->close();
+  return found;
+}
+
 }  // namespace
 
-TEST_CASE("a managed container killed or removed by hand is back within 2 s", "[integration][drift]") {
+TEST_CASE("a managed container killed or removed by hand is back within 2 s, and reports tell", "[integration][drift]") {
   const auto& stack = SharedStack();
   auto agent = StartAgent(TestPort(0));
   auto created = Nebula({"apps", "create", kApp, "--image", stack.sample_image, "--containers", "2", "-o", "json"});
   INFO(created.out << created.err);
   REQUIRE(created.exit_code == 0);
-  CHECK(Generation(json::parse(created.out)) > 0);
+  const int64_t generation = Generation(json::parse(created.out));
   const bool up = Eventually([] { return ContainersAt(0, true).size() == 1 && ContainersAt(1, true).size() == 1; },
                              60s);
   INFO(agent->LogTail());
@@ -111,6 +139,18 @@ TEST_CASE("a managed container killed or removed by hand is back within 2 s", "[
   CHECK(rm_repair < 2.0);
   CHECK(ContainersAt(0, false).size() == 1);
   CHECK(ContainersAt(1, false) != removed);  // a new container took the removed one's place
+  // The agent publishes its report on every change: the converged generation shows on nebula.reports.
+  CHECK(FindReport(
+      [&](const nebula::v1::WorkerReport& report) {
+        for (const auto& app : report.app_reports()) {
+          if (app.app() == kApp && app.converged_generation() == generation && app.running_containers() == 2) {
+            return report.synced() && report.worker_id() == WorkerId();
+          }
+        }
+        return false;
+      },
+      60s));
+
   CHECK(Nebula({"apps", "delete", kApp}).exit_code == 0);
   CHECK(Eventually([] { return ContainersAt(0, false).empty() && ContainersAt(1, false).empty(); }, 30s));
   CHECK(agent->Stop() == 0);

@@ -1,0 +1,58 @@
+// Publishes this worker's WorkerReport (the message GetStatus returns) to nebula.reports, key =
+// worker id, whenever its content changes and at least every `heartbeat`. On its own thread, so a
+// Kafka outage never holds up reconciliation: while a publish waits for its delivery report the
+// agent goes on, and the next publish takes the newest report (latest wins; nothing queues up).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <condition_variable>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "nebula/v1/worker_report.pb.h"
+#include "record_producer.h"
+
+namespace nebula::agent {
+
+// What counts as a change: everything but the report time and the free disk space (which moves
+// all the time and is refreshed by the heartbeat).
+std::string ReportContent(const v1::WorkerReport& report);
+
+struct ReportPublisherOptions {
+  std::chrono::milliseconds heartbeat{std::chrono::seconds(30)};
+  std::chrono::milliseconds poll{250};           // how often the report is compared
+  std::chrono::milliseconds retry{std::chrono::seconds(2)};  // after a failed delivery
+};
+
+class ReportPublisher {
+ public:
+  using ReportSource = std::function<v1::WorkerReport()>;
+
+  ReportPublisher(kafka::RecordProducer& producer, std::string worker_id, ReportSource source,
+                  ReportPublisherOptions options = {});
+  ~ReportPublisher();
+
+  void Start();
+  void Stop();
+
+  int64_t published() const;  // delivered reports, for tests and logs
+
+ private:
+  void Loop(std::stop_token stop);
+  void Sleep(std::stop_token stop, std::chrono::milliseconds how_long);
+
+  kafka::RecordProducer& producer_;
+  std::string worker_id_;
+  ReportSource source_;
+  ReportPublisherOptions options_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable_any wake_;
+  int64_t published_ = 0;
+  std::jthread thread_;
+};
+
+}  // namespace nebula::agent
