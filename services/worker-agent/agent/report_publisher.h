@@ -5,9 +5,9 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
-#include <condition_variable>
 #include <stop_token>
 #include <string>
 #include <thread>
