@@ -102,4 +102,51 @@ int64_t Client::DeleteApp(const std::string& name, int64_t expected_generation) 
   return response.generation();
 }
 
+v1::ListWorkersResponse Client::ListWorkers(int32_t page_size, const std::string& page_token) {
+  v1::ListWorkersRequest request;
+  request.set_page_size(page_size);
+  request.set_page_token(page_token);
+  v1::ListWorkersResponse response;
+  Invoke(true, [&](grpc::ClientContext& context) { return stub_->ListWorkers(&context, request, &response); });
+  return response;
+}
+
+v1::Worker Client::GetWorker(const std::string& id) {
+  v1::GetWorkerRequest request;
+  request.set_id(id);
+  v1::Worker response;
+  Invoke(true, [&](grpc::ClientContext& context) { return stub_->GetWorker(&context, request, &response); });
+  return response;
+}
+
+v1::AppStatus Client::GetAppStatus(const std::string& name) {
+  v1::GetAppStatusRequest request;
+  request.set_name(name);
+  v1::AppStatus response;
+  Invoke(true, [&](grpc::ClientContext& context) { return stub_->GetAppStatus(&context, request, &response); });
+  return response;
+}
+
+v1::AppStatus Client::WatchAppStatus(const std::string& name,
+                                     const std::function<bool(const v1::AppStatus&)>& on_status,
+                                     std::chrono::milliseconds timeout) {
+  v1::WatchAppStatusRequest request;
+  request.set_name(name);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
+  if (options_.call_credentials) context.set_credentials(options_.call_credentials);
+  auto reader = stub_->WatchAppStatus(&context, request);
+  v1::AppStatus status, last;
+  while (reader->Read(&status)) {
+    last = status;
+    if (!on_status(status)) {
+      context.TryCancel();
+      reader->Finish();  // CANCELLED: the caller asked to stop
+      return last;
+    }
+  }
+  ThrowIfError(reader->Finish());
+  return last;
+}
+
 }  // namespace nebula::sdk

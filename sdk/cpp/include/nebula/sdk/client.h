@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,7 +23,7 @@ struct ClientOptions {
   std::string endpoint = "127.0.0.1:50051";
   // Budget for one call, retries included.
   std::chrono::milliseconds deadline = std::chrono::seconds(30);
-  // Applies to GetApp and ListApps only: writes are never retried, a retried write could apply twice.
+  // Applies to GetApp, ListApps, ListWorkers, GetWorker and GetAppStatus only: writes are never retried, a retried write could apply twice.
   RetryPolicy retry;
   // Transport security. Null means plaintext; pass grpc::SslCredentials(...) for TLS.
   std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
@@ -48,6 +49,17 @@ class Client {
                     int64_t expected_generation = 0);
   // Returns the generation of the deletion.
   int64_t DeleteApp(const std::string& name, int64_t expected_generation = 0);
+
+  // One page of workers ordered by id; page_size 0 means the server's default.
+  v1::ListWorkersResponse ListWorkers(int32_t page_size = 0, const std::string& page_token = {});
+  v1::Worker GetWorker(const std::string& id);
+  // Rollout counters of the app's current generation (hosts desired/observed/converged/failed).
+  v1::AppStatus GetAppStatus(const std::string& name);
+  // Calls on_status with the status now and on every change until the rollout is CONVERGED or
+  // FAILED (returns the last status), on_status returns false, or timeout passes (DEADLINE_EXCEEDED
+  // thrown as nebula::Error). Not retried: a watch is restarted by the caller.
+  v1::AppStatus WatchAppStatus(const std::string& name, const std::function<bool(const v1::AppStatus&)>& on_status,
+                               std::chrono::milliseconds timeout);
 
   const ClientOptions& options() const { return options_; }
 
