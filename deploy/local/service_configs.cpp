@@ -49,7 +49,10 @@ std::string KafkaLog4jProperties() {
          "log4j.logger.org.apache.kafka.raft=WARN\n";
 }
 
-std::string KafkaClusterId(const std::array<std::uint8_t, 16>& random_bytes) {
+// A leading '-' would make Kafka's own argument parser read the id as an option, so, like Kafka's
+// Uuid.randomUuid(), ids never start with one: the top six bits of the first byte may not be 62.
+std::string KafkaClusterId(std::array<std::uint8_t, 16> random_bytes) {
+  if ((random_bytes[0] >> 2) == 62) random_bytes[0] &= 0x7f;
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   std::uint32_t buffer = 0;
@@ -67,7 +70,7 @@ std::string KafkaClusterId(const std::array<std::uint8_t, 16>& random_bytes) {
 }
 
 bool IsKafkaClusterId(const std::string& text) {
-  if (text.size() != 22) return false;
+  if (text.size() != 22 || text.front() == '-') return false;
   for (char c : text) {
     const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     if (!ok) return false;

@@ -16,7 +16,7 @@ std::string KafkaServerProperties(const StackPorts& ports, const std::filesystem
 // reload4j (Kafka 3.9) logging to stderr, which the supervisor sends to logs/kafka.log.
 std::string KafkaLog4jProperties();
 // Kafka cluster ids are 16 random bytes in unpadded base64url (22 characters).
-std::string KafkaClusterId(const std::array<std::uint8_t, 16>& random_bytes);
+std::string KafkaClusterId(std::array<std::uint8_t, 16> random_bytes);
 bool IsKafkaClusterId(const std::string& text);
 
 // Debian docker-registry (distribution 2.8) with filesystem storage.

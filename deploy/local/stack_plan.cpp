@@ -140,7 +140,7 @@ ProcessSpec KafkaFormatSpec(const fs::path& java, const fs::path& kafka_libs, co
   return {"kafka-format",
           java,
           {"-Xmx256m", "-Dlog4j.configuration=file:" + (kafka_dir / "log4j.properties").string(), "-cp",
-           (kafka_libs / "*").string(), "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c",
+           (kafka_libs / "*").string(), "kafka.tools.StorageTool", "format", "--cluster-id=" + cluster_id, "-c",
            (kafka_dir / "server.properties").string(), "--ignore-formatted"},
           {},
           SIGTERM,

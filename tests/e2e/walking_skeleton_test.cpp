@@ -30,16 +30,8 @@ constexpr const char* kApp = "e2e-web";
 
 std::string WorkerId() { return "e2e-" + std::to_string(getpid()); }
 
-CommandResult Nebula(std::vector<std::string> args) {
-  const auto& stack = SharedStack();
-  args.insert(args.begin(), stack.bin_dir + "/nebula");
-  return Run(args, stack.Env());
-}
-
-CommandResult Docker(std::vector<std::string> args) {
-  args.insert(args.begin(), "docker");
-  return Run(args, SharedStack().Env());
-}
+CommandResult Nebula(std::vector<std::string> args) { return nebula::testing::RunNebula(std::move(args)); }
+CommandResult Docker(std::vector<std::string> args) { return nebula::testing::RunDocker(std::move(args)); }
 
 // docker inspect of this worker's containers of the app, ordered by the index label.
 json AppContainers() {

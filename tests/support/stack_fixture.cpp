@@ -182,6 +182,17 @@ CommandResult Run(const std::vector<std::string>& argv, const std::map<std::stri
   return result;
 }
 
+CommandResult RunNebula(std::vector<std::string> args) {
+  const auto& stack = SharedStack();
+  args.insert(args.begin(), stack.bin_dir + "/nebula");
+  return Run(args, stack.Env());
+}
+
+CommandResult RunDocker(std::vector<std::string> args) {
+  args.insert(args.begin(), "docker");
+  return Run(args, SharedStack().Env());
+}
+
 bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout,
                 std::chrono::milliseconds interval) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -43,6 +43,10 @@ struct CommandResult {
 CommandResult Run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
                   std::chrono::seconds timeout = std::chrono::seconds(120));
 
+// The stack's `nebula` CLI and the `docker` CLI, with the stack's endpoint and DOCKER_HOST.
+CommandResult RunNebula(std::vector<std::string> args);
+CommandResult RunDocker(std::vector<std::string> args);
+
 // Polls pred until it is true or the timeout passes; returns the last result.
 bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout,
                 std::chrono::milliseconds interval = std::chrono::milliseconds(250));

@@ -36,6 +36,18 @@ TEST_CASE("cluster ids are 22 base64url characters") {
   CHECK_FALSE(IsKafkaClusterId("AAAAAAAAAAAAAAAAAAAAA="));
 }
 
+TEST_CASE("cluster ids never start with '-', which Kafka's argument parser would take for an option") {
+  std::array<std::uint8_t, 16> bytes{};
+  for (int first = 0; first < 256; ++first) {
+    bytes[0] = static_cast<std::uint8_t>(first);
+    const std::string id = KafkaClusterId(bytes);
+    INFO("first byte " << first << " -> " << id);
+    CHECK(id.front() != '-');
+    CHECK(IsKafkaClusterId(id));
+  }
+  CHECK_FALSE(IsKafkaClusterId("-AAAAAAAAAAAAAAAAAAAAA"));
+}
+
 TEST_CASE("registry config: filesystem storage, loopback address") {
   const std::string text = RegistryConfig(StackPorts{30000}, "/s/registry/data");
   CHECK(text.find("rootdirectory: /s/registry/data\n") != std::string::npos);

@@ -143,7 +143,7 @@ TEST_CASE("kafka runs kafka.Kafka with a small fixed heap from the jar dir") {
   CHECK(Contains(spec.args, {"-cp", "/libs/*", "kafka.Kafka", "/s/kafka/server.properties"}));
   CHECK(Contains(spec.args, {"-Dlog4j.configuration=file:/s/kafka/log4j.properties"}));
   const auto format = KafkaFormatSpec("/usr/bin/java", "/libs", "/s/kafka", "AAAAAAAAAAAAAAAAAAAAAA");
-  CHECK(Contains(format.args, {"kafka.tools.StorageTool", "format", "-t", "AAAAAAAAAAAAAAAAAAAAAA"}));
+  CHECK(Contains(format.args, {"kafka.tools.StorageTool", "format", "--cluster-id=AAAAAAAAAAAAAAAAAAAAAA"}));
   CHECK(Contains(format.args, {"--ignore-formatted"}));
 }
 

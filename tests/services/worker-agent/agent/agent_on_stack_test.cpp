@@ -36,16 +36,8 @@ constexpr const char* kApp = "wa-drift";
 
 std::string WorkerId() { return "wa-drift-" + std::to_string(getpid()); }
 
-CommandResult Nebula(std::vector<std::string> args) {
-  const auto& stack = SharedStack();
-  args.insert(args.begin(), stack.bin_dir + "/nebula");
-  return Run(args, stack.Env());
-}
-
-CommandResult Docker(std::vector<std::string> args) {
-  args.insert(args.begin(), "docker");
-  return Run(args, SharedStack().Env());
-}
+CommandResult Nebula(std::vector<std::string> args) { return nebula::testing::RunNebula(std::move(args)); }
+CommandResult Docker(std::vector<std::string> args) { return nebula::testing::RunDocker(std::move(args)); }
 
 // Ids of this worker's containers of the app at `index` (running ones only, if asked).
 std::vector<std::string> ContainersAt(int index, bool running_only) {
