@@ -35,7 +35,7 @@ fi
 rm -rf "$out_dir"
 mkdir -p "$out_dir/go" "$out_dir/gateway"
 
-service_protos=(nebula/v1/api_manager.proto nebula/v1/worker_agent.proto)
+service_protos=(nebula/v1/api_manager.proto nebula/v1/worker_agent.proto nebula/v1/identity.proto)
 all_nebula_protos=()
 while IFS= read -r p; do all_nebula_protos+=("$p"); done \
   < <(cd "$proto_root" && find nebula -name '*.proto' | sort)
