@@ -1,0 +1,43 @@
+#include "access/bootstrap_admin.h"
+
+#include "access/credentials.h"
+#include "access/identity_rules.h"
+#include "access/secrets.h"
+#include "error.h"
+
+namespace nebula::api_manager {
+
+void CheckBootstrapFlags(const std::string& token, const std::string& password) {
+  std::vector<FieldViolation> violations;
+  if (!token.empty()) {
+    auto parsed = ParseTokenText(token);
+    if (!parsed || parsed->secret.size() < kMinBootstrapSecretLength)
+      violations.push_back({"--bootstrap-admin-token",
+                            "must be <id>.<secret>: an id of 1-64 and a secret of " +
+                                std::to_string(kMinBootstrapSecretLength) +
+                                "-256 letters, digits, '-' or '_' (e.g. admin.$(openssl rand -hex 32))"});
+  }
+  if (!password.empty()) {
+    auto problems = ValidatePassword(password, "--bootstrap-admin-password");
+    violations.insert(violations.end(), problems.begin(), problems.end());
+  }
+  if (!violations.empty()) throw InvalidArgument(std::move(violations));
+}
+
+void EnsureBootstrapAdmin(IdentityStore& store, const std::string& token, const std::string& password) {
+  if (token.empty() && password.empty()) return;
+  CheckBootstrapFlags(token, password);
+  BootstrapAdmin admin;
+  if (!password.empty()) {
+    auto current = store.PasswordHash(admin.user);
+    if (!current || !VerifyPassword(*current, password)) admin.new_password_hash = HashPassword(password);
+  }
+  if (!token.empty()) {
+    auto parsed = ParseTokenText(token);
+    admin.token_id = parsed->id;
+    admin.token_secret_hash = HashTokenSecret(parsed->secret);
+  }
+  store.EnsureBootstrapAdmin(admin);
+}
+
+}  // namespace nebula::api_manager
