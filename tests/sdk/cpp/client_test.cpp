@@ -1,5 +1,5 @@
 // nebula::sdk::Client against an in-process fake ApiManager: retries, deadlines, paging, error
-// decoding and what each call puts on the wire. (Lives here until tests/sdk/cpp exists.)
+// decoding, credentials and what each call puts on the wire.
 #include "nebula/sdk/client.h"
 
 #include <grpcpp/server.h>
@@ -63,16 +63,69 @@ class FakeApiManager final : public v1::ApiManager::Service {
     response->set_generation(5);
     return grpc::Status::OK;
   }
+  v1::RestartAppRequest last_restart;
+  grpc::Status RestartApp(grpc::ServerContext*, const v1::RestartAppRequest* request, v1::App* response) override {
+    std::lock_guard lock(mu);
+    last_restart = *request;
+    response->set_name(request->name());
+    return grpc::Status::OK;
+  }
+  std::atomic<int> rollback_calls{0};
+  grpc::Status RollbackApp(grpc::ServerContext*, const v1::RollbackAppRequest*, v1::App*) override {
+    ++rollback_calls;
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "database down");
+  }
+  // Streams three statuses: progressing, progressing, converged.
+  grpc::Status WatchAppStatus(grpc::ServerContext*, const v1::WatchAppStatusRequest* request,
+                              grpc::ServerWriter<v1::AppStatus>* writer) override {
+    for (int converged = 0; converged <= 2; ++converged) {
+      v1::AppStatus status;
+      status.set_app(request->name());
+      status.set_hosts_desired(2);
+      status.set_hosts_converged(converged);
+      status.set_rollout(converged == 2 ? v1::AppStatus::CONVERGED : v1::AppStatus::PROGRESSING);
+      writer->Write(status);
+    }
+    return grpc::Status::OK;
+  }
+};
+
+// Answers WhoAmI with the authorization header it received, as the user name.
+class FakeIdentity final : public v1::Identity::Service {
+ public:
+  std::atomic<int> list_calls{0};
+  grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest*, v1::WhoAmIResponse* response) override {
+    const auto& metadata = context->client_metadata();
+    auto it = metadata.find("authorization");
+    if (it == metadata.end()) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "no credential");
+    response->set_user(std::string(it->second.data(), it->second.size()));
+    return grpc::Status::OK;
+  }
+  grpc::Status ListUsers(grpc::ServerContext*, const v1::ListUsersRequest* request, v1::ListUsersResponse* response) override {
+    if (list_calls++ == 0) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "warming up");
+    response->add_users()->set_name(request->page_token().empty() ? "alice" : "bob");
+    if (request->page_token().empty()) response->set_next_page_token("next");
+    return grpc::Status::OK;
+  }
+  grpc::Status CreateToken(grpc::ServerContext*, const v1::CreateTokenRequest* request,
+                           v1::CreateTokenResponse* response) override {
+    response->mutable_token()->set_user(request->user());
+    response->mutable_token()->set_description(request->description());
+    response->set_secret("tok1.s3cret");
+    return grpc::Status::OK;
+  }
 };
 
 struct Harness {
   FakeApiManager service;
+  FakeIdentity identity;
   std::unique_ptr<grpc::Server> server;
   sdk::ClientOptions options;
 
   Harness() {
     grpc::ServerBuilder builder;
     builder.RegisterService(&service);
+    builder.RegisterService(&identity);
     server = builder.BuildAndStart();
     options.retry.initial_backoff = 1ms;
     options.retry.max_backoff = 5ms;
@@ -180,4 +233,72 @@ TEST_CASE("DeleteApp returns the deletion's generation and passes expected_gener
   CHECK(CodeOf([&] { h.Client().DeleteApp("web", 9); }) == ErrorCode::kAborted);
   std::lock_guard lock(h.service.mu);
   CHECK(h.service.last_delete.expected_generation() == 9);
+}
+
+TEST_CASE("Base64 follows RFC 4648 padding") {
+  CHECK(sdk::Base64("") == "");
+  CHECK(sdk::Base64("f") == "Zg==");
+  CHECK(sdk::Base64("fo") == "Zm8=");
+  CHECK(sdk::Base64("foo") == "Zm9v");
+  CHECK(sdk::Base64("admin:pa:ss") == "YWRtaW46cGE6c3M=");
+}
+
+TEST_CASE("Credentials are sent as the authorization header") {
+  Harness h;
+  CHECK(CodeOf([&] { h.Client().WhoAmI(); }) == ErrorCode::kUnauthenticated);
+  h.options.user = "admin";
+  h.options.password = "pa:ss";
+  CHECK(h.Client().WhoAmI().user() == "Basic YWRtaW46cGE6c3M=");
+  h.options.token = "abc.def";  // a token wins over user/password
+  CHECK(h.Client().WhoAmI().user() == "Bearer abc.def");
+}
+
+TEST_CASE("Identity reads are retried and paged") {
+  Harness h;
+  const auto users = h.Client().ListAllUsers();
+  REQUIRE(users.size() == 2);
+  CHECK(users[1].name() == "bob");
+  CHECK(h.identity.list_calls == 3);
+}
+
+TEST_CASE("CreateToken returns the secret once") {
+  Harness h;
+  const auto created = h.Client().CreateToken("bob", "ci", 3600);
+  CHECK(created.secret() == "tok1.s3cret");
+  CHECK(created.token().user() == "bob");
+}
+
+TEST_CASE("RestartApp sends rolling only when given") {
+  Harness h;
+  h.Client().RestartApp("web");
+  {
+    std::lock_guard lock(h.service.mu);
+    CHECK_FALSE(h.service.last_restart.has_rolling());
+  }
+  h.Client().RestartApp("web", false, 7);
+  std::lock_guard lock(h.service.mu);
+  REQUIRE(h.service.last_restart.has_rolling());
+  CHECK_FALSE(h.service.last_restart.rolling());
+  CHECK(h.service.last_restart.expected_generation() == 7);
+}
+
+TEST_CASE("RollbackApp is a write and is not retried") {
+  Harness h;
+  CHECK(CodeOf([&] { h.Client().RollbackApp("web", 2); }) == ErrorCode::kUnavailable);
+  CHECK(h.service.rollback_calls == 1);
+}
+
+TEST_CASE("WatchAppStatus delivers every status and stops when asked") {
+  Harness h;
+  std::vector<int> converged;
+  auto last = h.Client().WatchAppStatus("web", [&](const v1::AppStatus& s) {
+    converged.push_back(s.hosts_converged());
+    return true;
+  }, 5s);
+  CHECK(converged == std::vector<int>{0, 1, 2});
+  CHECK(last.rollout() == v1::AppStatus::CONVERGED);
+  int seen = 0;
+  last = h.Client().WatchAppStatus("web", [&](const v1::AppStatus&) { return ++seen < 2; }, 5s);
+  CHECK(seen == 2);
+  CHECK(last.hosts_converged() == 1);
 }
