@@ -1,0 +1,137 @@
+// nebula-gateway: the REST/JSON face of the gRPC services (BRIEF §6). Routes come from the
+// google.api.http rules of every compiled service that has them, so a new RPC needs no code here.
+#include <utility>  // before Asio/Beast (Boost 1.74 + GCC 12)
+
+#include <CLI/CLI.hpp>
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+
+#include "error.h"
+#include "gateway_metrics.h"
+#include "grpc_forwarder.h"
+#include "http_server.h"
+#include "logging.h"
+#include "openapi.h"
+#include "rest_gateway.h"
+#include "route_table.h"
+
+namespace {
+
+using namespace nebula::gateway;
+
+struct GatewayFlags {
+  std::string listen = "127.0.0.1:8080";
+  std::string upstream = "127.0.0.1:50051";
+  int threads = 2;
+  std::uint64_t max_body_bytes = 4 * 1024 * 1024;
+  int idle_timeout_seconds = 60;
+  int read_timeout_seconds = 30;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string log_level = "info";
+};
+
+// Every service of the compiled descriptors that carries at least one google.api.http rule.
+std::vector<std::string> AnnotatedServices() {
+  const char* const kFiles[] = {"nebula/v1/api_manager.proto", "nebula/v1/identity.proto",
+                                "nebula/v1/worker_agent.proto"};
+  std::vector<std::string> services;
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const char* name : kFiles) {
+    const google::protobuf::FileDescriptor* file = pool->FindFileByName(name);
+    if (file == nullptr) continue;
+    for (int s = 0; s < file->service_count(); ++s) services.push_back(file->service(s)->full_name());
+  }
+  return services;
+}
+
+int Serve(const GatewayFlags& flags) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts, so all inherit it
+
+  const RouteTable routes = RouteTable::FromServices(*google::protobuf::DescriptorPool::generated_pool(),
+                                                     AnnotatedServices());
+  spdlog::info("{} REST routes", routes.routes().size());
+  GatewayMetrics metrics;
+  GrpcForwarder forwarder(grpc::CreateChannel(flags.upstream, grpc::InsecureChannelCredentials()));
+
+  HttpServerOptions options;
+  const std::size_t colon = flags.listen.rfind(':');
+  if (colon == std::string::npos) throw nebula::Error(nebula::ErrorCode::kInvalidArgument, "--listen needs host:port");
+  options.host = flags.listen.substr(0, colon);
+  if (options.host.size() > 1 && options.host.front() == '[') options.host = options.host.substr(1, options.host.size() - 2);
+  options.port = static_cast<std::uint16_t>(std::stoi(flags.listen.substr(colon + 1)));
+  options.threads = flags.threads;
+  options.body_limit = flags.max_body_bytes;
+  options.idle_timeout = std::chrono::seconds(flags.idle_timeout_seconds);
+  options.read_timeout = std::chrono::seconds(flags.read_timeout_seconds);
+  options.tls_cert_file = flags.tls_cert;
+  options.tls_key_file = flags.tls_key;
+
+  HttpServer* server_ptr = nullptr;
+  RestGateway gateway(routes, forwarder, metrics, OpenApiJson(routes, "nebula/v1"),
+                      [&server_ptr] { return server_ptr ? server_ptr->open_connections() : 0; });
+  HttpServer server(options, [&gateway](HttpRequest& request, std::shared_ptr<Exchange> exchange) {
+    gateway.Handle(request, std::move(exchange));
+  });
+  server_ptr = &server;
+  server.Start();
+  spdlog::info("listening on {}:{} ({}), forwarding to {}", options.host, server.port(),
+               flags.tls_cert.empty() ? "http" : "https", flags.upstream);
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("signal {}: shutting down", signal);
+  server.Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"nebula-gateway: grpc-gateway (v2) compatible REST/JSON gateway for the Nebula gRPC services"};
+  GatewayFlags flags;
+  app.add_option("--listen", flags.listen, "HTTP listen address (host:port)")
+      ->envname("NEBULA_GATEWAY_LISTEN")
+      ->capture_default_str();
+  app.add_option("--upstream", flags.upstream, "gRPC server to forward to (host:port)")
+      ->envname("NEBULA_GATEWAY_UPSTREAM")
+      ->capture_default_str();
+  app.add_option("--threads", flags.threads, "I/O threads serving every connection")
+      ->envname("NEBULA_GATEWAY_THREADS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--max-body-bytes", flags.max_body_bytes, "Largest request body; larger ones get 413")
+      ->envname("NEBULA_GATEWAY_MAX_BODY_BYTES")
+      ->capture_default_str();
+  app.add_option("--idle-timeout-seconds", flags.idle_timeout_seconds,
+                 "How long an open connection may wait for the next request's header")
+      ->envname("NEBULA_GATEWAY_IDLE_TIMEOUT_SECONDS")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  app.add_option("--read-timeout-seconds", flags.read_timeout_seconds,
+                 "How long reading a request body, or writing one answer (chunk), may take")
+      ->envname("NEBULA_GATEWAY_READ_TIMEOUT_SECONDS")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  app.add_option("--tls-cert", flags.tls_cert, "PEM certificate chain; with --tls-key serves HTTPS")
+      ->envname("NEBULA_GATEWAY_TLS_CERT");
+  app.add_option("--tls-key", flags.tls_key, "PEM private key")->envname("NEBULA_GATEWAY_TLS_KEY");
+  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")
+      ->envname("NEBULA_LOG_LEVEL")
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  nebula::SetUpLogging("nebula-gateway", flags.log_level);
+  try {
+    return Serve(flags);
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+}
