@@ -15,6 +15,8 @@ namespace nebula::gateway {
 struct Header {
   std::string name;  // as received
   std::string value;
+
+  bool operator==(const Header&) const = default;
 };
 
 using Metadata = std::vector<std::pair<std::string, std::string>>;
