@@ -11,7 +11,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator
+from typing import Dict, Iterator, Optional
 
 import pytest
 
@@ -31,6 +31,11 @@ class Stack:
     @property
     def endpoint(self) -> str:
         return self.env["NEBULA_ENDPOINT"]
+
+    @property
+    def token(self) -> Optional[str]:
+        """The bootstrap admin token when the stack runs with --auth required."""
+        return self.env.get("NEBULA_TOKEN") or None
 
     @property
     def sample_image(self) -> str:
@@ -105,9 +110,16 @@ def stack() -> Iterator[Stack]:
         down()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_client_environment() -> None:
+    """Tests pass endpoints and credentials explicitly; a developer's NEBULA_* settings must not leak in."""
+    for key in ("NEBULA_ENDPOINT", "NEBULA_TOKEN", "NEBULA_USER", "NEBULA_PASSWORD"):
+        os.environ.pop(key, None)
+
+
 @pytest.fixture
 def client(stack: Stack) -> Iterator[nebula.Client]:
-    with nebula.Client(stack.endpoint, timeout=20.0) as c:
+    with nebula.Client(stack.endpoint, token=stack.token, timeout=20.0) as c:
         yield c
 
 

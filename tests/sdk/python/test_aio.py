@@ -17,7 +17,7 @@ def run(coroutine):
 
 def test_async_app_lifecycle(stack, name: str) -> None:
     async def scenario() -> None:
-        async with nebula.aio.Client(stack.endpoint, timeout=20.0) as client:
+        async with nebula.aio.Client(stack.endpoint, token=stack.token, timeout=20.0) as client:
             created = await client.create_app(name, image=stack.sample_image, containers_per={"instance": 1})
             assert isinstance(created, app_pb2.App) and created.name == name
             assert (await client.get_app(name)).generation == created.generation
@@ -39,7 +39,7 @@ def test_async_app_lifecycle(stack, name: str) -> None:
 
 def test_async_errors(stack, name: str) -> None:
     async def scenario() -> None:
-        async with nebula.aio.Client(stack.endpoint) as client:
+        async with nebula.aio.Client(stack.endpoint, token=stack.token) as client:
             with pytest.raises(nebula.InvalidArgument) as caught:
                 await client.create_app("Bad_Name", image=stack.sample_image)
             assert "app.name" in {v.field for v in caught.value.field_violations}
@@ -56,7 +56,7 @@ def test_async_workers_and_watch_to_converged(stack) -> None:
     app_name = "sdk-rollout-aio"
 
     async def scenario() -> None:
-        async with nebula.aio.Client(stack.endpoint, timeout=20.0) as client:
+        async with nebula.aio.Client(stack.endpoint, token=stack.token, timeout=20.0) as client:
             deadline = time.monotonic() + 90
             while not [w async for w in client.iter_workers() if w.id == stack.worker_id and app_name in w.apps]:
                 assert time.monotonic() < deadline, "the agent never reported"

@@ -13,7 +13,7 @@ REPO_DIR = Path(os.environ.get("NEBULA_REPO_DIR", Path(__file__).resolve().paren
 SCRIPT = """
 import sys, nebula, nebula.aio
 from nebula.v1 import app_pb2
-with nebula.Client() as client:  # NEBULA_ENDPOINT from the environment
+with nebula.Client() as client:  # NEBULA_ENDPOINT and NEBULA_TOKEN from the environment
     app = client.get_app(sys.argv[1])
     assert isinstance(app, app_pb2.App)
     try:
@@ -35,7 +35,7 @@ def test_clean_venv_install_then_get_app(stack, client: nebula.Client, name: str
     assert install.returncode == 0, install.stdout + install.stderr
     check = subprocess.run([str(venv / "bin" / "pip"), "check"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
-    env = dict(os.environ, NEBULA_ENDPOINT=stack.endpoint)
+    env = dict(os.environ, NEBULA_ENDPOINT=stack.endpoint, NEBULA_TOKEN=stack.token or "")
     env.pop("PYTHONPATH", None)
     result = subprocess.run([str(venv / "bin" / "python"), "-c", SCRIPT, name], capture_output=True, text=True,
                             env=env, cwd=tmp_path, timeout=60)
