@@ -40,6 +40,7 @@ def test_async_app_lifecycle(stack, name: str) -> None:
 def test_async_errors(stack, name: str) -> None:
     async def scenario() -> None:
         async with nebula.aio.Client(stack.endpoint, token=stack.token) as client:
+            assert await client.check_health()
             with pytest.raises(nebula.InvalidArgument) as caught:
                 await client.create_app("Bad_Name", image=stack.sample_image)
             assert "app.name" in {v.field for v in caught.value.field_violations}

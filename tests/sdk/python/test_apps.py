@@ -143,3 +143,13 @@ def test_unreachable_server_raises_unavailable_after_retries(stack) -> None:
     with nebula.Client(f"127.0.0.1:{stack.free_port(0)}", timeout=5.0, max_attempts=3) as c:
         with pytest.raises(nebula.Unavailable):
             c.get_app("x")
+
+
+def test_check_health(client: nebula.Client, stack) -> None:
+    assert client.check_health()
+    assert client.check_health("")  # the server as a whole
+    with pytest.raises(nebula.NotFound):
+        client.check_health("no.such.Service")
+    with nebula.Client(f"127.0.0.1:{stack.free_port(0)}", timeout=2.0, max_attempts=1) as nobody:
+        with pytest.raises(nebula.Unavailable):
+            nobody.check_health()

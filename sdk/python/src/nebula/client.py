@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional, Sequence, Un
 
 import grpc
 
-from nebula import _requests, _settings, errors
+from nebula import _health, _requests, _settings, errors
 from nebula.rollout import RolloutFailed, rollout_done
 from nebula.v1 import api_manager_pb2 as am
 from nebula.v1 import api_manager_pb2_grpc, identity_pb2_grpc
@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from nebula.specs import AppSpecFields, CronJobSpecFields
 
 AccessLike = _requests.AccessLike
+
+
+class _HealthStub:
+    """Gives the health method the shape of a generated stub, so it shares the retry/deadline plumbing."""
+
+    def __init__(self, check: Any) -> None:
+        self.Check = check
 
 
 class Client:
@@ -97,6 +104,16 @@ class Client:
 
     def _identity_call(self, method: str, request: Any, timeout: Optional[float], idempotent: bool = False) -> Any:
         return self._unary(self._identity, method, request, timeout, idempotent)
+
+    def check_health(self, service: str = _health.API_MANAGER_SERVICE, *,
+                     timeout: Optional[float] = None) -> bool:
+        """True if the server reports ``service`` SERVING (gRPC health protocol; needs no credential).
+
+        Raises :class:`nebula.errors.Unavailable` if nothing answers, NotFound for a service it does not know.
+        """
+        call = self._channel.unary_unary(_health.HEALTH_CHECK_METHOD, request_serializer=_health.encode_request,
+                                         response_deserializer=_health.decode_serving)
+        return self._unary(_HealthStub(call), "Check", service, timeout, idempotent=True)
 
     # --- apps -----------------------------------------------------------------------------------------
 
