@@ -79,6 +79,11 @@ int main(int argc, char** argv) {
                "leave the agents' containers running when the stack stops");
   up->add_flag("--detach", up_options.detach,
                "return once the stack is ready; the supervisor keeps running in the background");
+  up->add_option("--auth", up_options.auth,
+                 "the api-manager's --auth: none (every caller is an admin) or required (a bootstrap admin token "
+                 "is generated and written to stack.env as NEBULA_TOKEN, mode 0600)")
+      ->check(CLI::IsMember({"none", "required"}))
+      ->capture_default_str();
   up->add_flag("--no-api-manager", no_api_manager,
                "start only PostgreSQL, Kafka, dockerd, the registry and the sample image (and agents, if any)");
 

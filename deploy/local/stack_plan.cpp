@@ -1,7 +1,9 @@
 #include "stack_plan.h"
 
 #include <algorithm>
+#include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace nebula::devstack {
 namespace fs = std::filesystem;
@@ -164,13 +166,32 @@ ProcessSpec RegistrySpec(const fs::path& docker_registry, const fs::path& regist
   return {"registry", docker_registry, {"serve", (registry_dir / "config.yml").string()}, {}, SIGTERM, registry_dir};
 }
 
-ProcessSpec ApiManagerSpec(const fs::path& bin_dir, const StackPorts& ports) {
-  return {"api-manager",
-          bin_dir / "nebula-api-manager",
-          {"--listen", Loopback(ports.ApiManager()), "--database-url", DatabaseUrl(ports), "--kafka-brokers",
-           Loopback(ports.Kafka())},
-          {},
-          SIGTERM};
+ProcessSpec ApiManagerSpec(const fs::path& bin_dir, const StackPorts& ports, const std::string& admin_token) {
+  ProcessSpec spec{"api-manager",
+                   bin_dir / "nebula-api-manager",
+                   {"--listen", Loopback(ports.ApiManager()), "--database-url", DatabaseUrl(ports), "--kafka-brokers",
+                    Loopback(ports.Kafka())},
+                   {},
+                   SIGTERM};
+  if (!admin_token.empty()) {
+    spec.args.insert(spec.args.end(), {"--auth", "required"});
+    spec.env["NEBULA_BOOTSTRAP_ADMIN_TOKEN"] = admin_token;
+  }
+  return spec;
+}
+
+std::string GenerateAdminToken() {
+  std::ifstream random("/dev/urandom", std::ios::binary);
+  unsigned char bytes[32];
+  if (!random.read(reinterpret_cast<char*>(bytes), sizeof bytes))
+    throw std::runtime_error("cannot read /dev/urandom for the bootstrap admin token");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string token = "devstack.";
+  for (unsigned char b : bytes) {
+    token += kHex[b >> 4];
+    token += kHex[b & 15];
+  }
+  return token;
 }
 
 ProcessSpec AgentSpec(const fs::path& bin_dir, const StackPorts& ports, int index, const std::string& apps,
@@ -197,6 +218,7 @@ std::string RenderStackEnv(const StackEnv& env) {
       << "NEBULA_WORKER_ID=" << WorkerId(0) << "\n"
       << "NEBULA_STATE_DIR=" << env.state_dir.string() << "\n"
       << "NEBULA_AGENTS=" << env.agents << "\n";
+  if (!env.token.empty()) out << "NEBULA_TOKEN=" << env.token << "\n";
   return out.str();
 }
 

@@ -29,6 +29,7 @@ struct UpOptions {
   bool keep_containers = false;
   bool detach = false;
   bool api_manager = true;  // false: infrastructure only (tests that run their own api-manager)
+  std::string auth = "none";  // the api-manager's --auth; "required": a bootstrap admin token in stack.env
 };
 
 // Environment lookups are injected so default resolution stays pure.
@@ -98,7 +99,12 @@ ProcessSpec KafkaFormatSpec(const std::filesystem::path& java, const std::filesy
 ProcessSpec DockerdSpec(const std::filesystem::path& dockerd, const std::filesystem::path& docker_dir);
 std::string PrivateDockerHost(const std::filesystem::path& docker_dir);
 ProcessSpec RegistrySpec(const std::filesystem::path& docker_registry, const std::filesystem::path& registry_dir);
-ProcessSpec ApiManagerSpec(const std::filesystem::path& bin_dir, const StackPorts& ports);
+// admin_token non-empty: --auth required with that bootstrap admin token (passed in the environment,
+// so it never shows in `ps`).
+ProcessSpec ApiManagerSpec(const std::filesystem::path& bin_dir, const StackPorts& ports,
+                           const std::string& admin_token = "");
+// "devstack.<64 hex characters>" from the OS CSPRNG (/dev/urandom).
+std::string GenerateAdminToken();
 ProcessSpec AgentSpec(const std::filesystem::path& bin_dir, const StackPorts& ports, int index,
                       const std::string& apps, const std::string& docker_host);
 
@@ -108,6 +114,7 @@ struct StackEnv {
   std::filesystem::path state_dir;
   std::string docker_host;
   int agents = 1;
+  std::string token;  // NEBULA_TOKEN (--auth required only); stack.env is mode 0600
 };
 std::string RenderStackEnv(const StackEnv& env);
 // KEY=VALUE lines back into a map (blank lines and '#' comments skipped).

@@ -130,6 +130,8 @@ void WriteStackEnv(const StackPaths& paths, const StackEnv& env) {
   const fs::path partial = paths.stack_env.string() + ".partial";
   {
     std::ofstream out(partial, std::ios::trunc);
+    // Owner only before anything is written: with --auth required it holds the admin token.
+    fs::permissions(partial, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
     out << RenderStackEnv(env);
     if (!out.flush()) throw StartupError("cannot write " + partial.string());
   }
@@ -168,6 +170,7 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
   const StackPorts ports{options.port_base};
   Stack stack;
   std::string docker_host;
+  const std::string admin_token = options.auth == "required" ? GenerateAdminToken() : "";
   Progress progress(5 + (options.api_manager ? 1 : 0) + options.agents);
   SayLine("starting the dev stack in " + paths.state.string() + " (logs in " + paths.logs.string() + ")");
   try {
@@ -214,7 +217,7 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
     });
     if (options.api_manager) {
       progress.Step("nebula-api-manager on " + Loopback(ports.ApiManager()), [&] {
-        const ProcessSpec spec = ApiManagerSpec(bin_dir, ports);
+        const ProcessSpec spec = ApiManagerSpec(bin_dir, ports, admin_token);
         AppendRunHeader(paths.Log(spec.name));
         ChildProcess& api = Adopt(stack, ChildProcess::Start(spec, paths.Log(spec.name)), 30s);
         WaitUntilReady(api, {"TCP connect to " + Loopback(ports.ApiManager()),
@@ -232,7 +235,7 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
         return std::string("ready");
       });
     }
-    const StackEnv env{ports, paths.state, docker_host, options.agents};
+    const StackEnv env{ports, paths.state, docker_host, options.agents, admin_token};
     WriteStackEnv(paths, env);
     stack.teardown.Push("removing stack.env", [&paths] { fs::remove(paths.stack_env); });
     Say(RenderReadySummary(env, options.apps, DisplayPath(bin_dir / "nebula"), options.api_manager));

@@ -29,6 +29,20 @@ void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
       ->envname("NEBULA_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
+  app.add_option("--auth", flags.auth,
+                 "none: ACLs off, every caller is the admin \"anonymous\" (like Nomad/Consul's default); required: "
+                 "every call needs a bearer token or basic auth checked against the identity tables")
+      ->envname("NEBULA_AUTH")
+      ->check(CLI::IsMember({"none", "required"}))
+      ->capture_default_str();
+  app.add_option("--bootstrap-admin-token", flags.bootstrap_admin_token,
+                 "at start, ensure user \"admin\" in user group \"admins\" (admin) with this token, "
+                 "\"<id>.<secret>\" (id: a DNS label, secret: 32+ of [A-Za-z0-9_-]); idempotent, never logged")
+      ->envname("NEBULA_BOOTSTRAP_ADMIN_TOKEN");
+  app.add_option("--bootstrap-admin-password", flags.bootstrap_admin_password,
+                 "at start, ensure user \"admin\" in user group \"admins\" with this password (8+ characters); "
+                 "idempotent, never logged")
+      ->envname("NEBULA_BOOTSTRAP_ADMIN_PASSWORD");
   app.add_option("--kafka-property", flags.kafka_properties,
                  "extra librdkafka property key=value for every Kafka client, e.g. security.protocol=ssl "
                  "(repeatable; the env var takes a comma-separated list)")

@@ -17,6 +17,9 @@ struct ApiManagerFlags {
   std::string log_level = "info";
   int worker_lost_seconds = 90;  // a worker silent this long is LOST
   std::vector<std::string> kafka_properties;  // key=value, passed to librdkafka (TLS, SASL)
+  std::string auth = "none";                  // none (ACLs off) | required (identity tables)
+  std::string bootstrap_admin_token;          // "<id>.<secret>" for user admin; never logged
+  std::string bootstrap_admin_password;       // password of user admin; never logged
 };
 
 void AddFlags(CLI::App& app, ApiManagerFlags& flags);

@@ -85,8 +85,8 @@ grpc::Status IdentityService::ListUsers(grpc::ServerContext* context, const List
     auto users = store_.ListUsers(after, limit + 1);
     bool more = users.size() > size_t(limit);
     if (more) users.resize(size_t(limit));
-    for (auto& user : users) *response->add_users() = std::move(user);
     if (more) response->set_next_page_token(EncodePageToken(users.back().name()));
+    for (auto& user : users) *response->add_users() = std::move(user);
   });
 }
 
@@ -145,8 +145,8 @@ grpc::Status IdentityService::ListTokens(grpc::ServerContext* context, const Lis
     auto tokens = store_.ListTokens(of, after, limit + 1);
     bool more = tokens.size() > size_t(limit);
     if (more) tokens.resize(size_t(limit));
-    for (auto& token : tokens) *response->add_tokens() = std::move(token);
     if (more) response->set_next_page_token(EncodePageToken(tokens.back().id()));
+    for (auto& token : tokens) *response->add_tokens() = std::move(token);
   });
 }
 
@@ -206,8 +206,8 @@ grpc::Status IdentityService::ListUserGroups(grpc::ServerContext* context, const
     auto groups = store_.ListGroups(after, limit + 1);
     bool more = groups.size() > size_t(limit);
     if (more) groups.resize(size_t(limit));
-    for (auto& group : groups) *response->add_user_groups() = std::move(group);
     if (more) response->set_next_page_token(EncodePageToken(groups.back().name()));
+    for (auto& group : groups) *response->add_user_groups() = std::move(group);
   });
 }
 

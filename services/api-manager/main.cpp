@@ -8,15 +8,20 @@
 #include <functional>
 #include <thread>
 
+#include "access/bootstrap_admin.h"
+#include "access/open_authenticator.h"
+#include "access/required_authenticator.h"
 #include "api_service.h"
 #include "desired_keys.h"
 #include "error.h"
 #include "flags.h"
+#include "identity_service.h"
 #include "kafka_report_source.h"
 #include "logging.h"
 #include "migrations.h"
 #include "outbox_relay.h"
 #include "pg_app_store.h"
+#include "pg_identity_store.h"
 #include "pg_outbox.h"
 #include "pg_pool.h"
 #include "pg_worker_store.h"
@@ -67,7 +72,15 @@ void EnsureTopics(const ApiManagerFlags& flags, const std::map<std::string, std:
   }
 }
 
+// --auth none: ACLs off (every caller is the admin "anonymous"). --auth required: bearer tokens and
+// basic auth checked against the identity tables, cached for 5 s (so a revocation takes up to 5 s).
+std::unique_ptr<Authenticator> MakeAuthenticator(const ApiManagerFlags& flags, CredentialStore& identities) {
+  if (flags.auth == "required") return MakeRequiredAuthenticator(identities);
+  return std::make_unique<OpenAuthenticator>();
+}
+
 int Serve(const ApiManagerFlags& flags) {
+  CheckBootstrapFlags(flags.bootstrap_admin_token, flags.bootstrap_admin_password);  // before any I/O
   ShutdownSignal shutdown;  // first: every thread started below inherits the blocked signals
   auto kafka_properties = ParseKafkaProperties(flags.kafka_properties);
 
@@ -81,6 +94,13 @@ int Serve(const ApiManagerFlags& flags) {
                }});
   PgAppStore store(pool);
   PgWorkerStore workers(pool);
+  PgIdentityStore identities(pool);
+  if (!RetryUntilDone("ensuring the bootstrap admin", shutdown, [&] {
+        EnsureBootstrapAdmin(identities, flags.bootstrap_admin_token, flags.bootstrap_admin_password);
+      }))
+    return 0;
+  std::unique_ptr<Authenticator> authenticator = MakeAuthenticator(flags, identities);
+  IdentityService identity_service(identities, *authenticator);
   ApiService service(store, workers, {.lost_after = std::chrono::seconds(flags.worker_lost_seconds)});
 
   auto report_source = MakeKafkaReportSource(
@@ -104,13 +124,15 @@ int Serve(const ApiManagerFlags& flags) {
   int port = 0;
   builder.AddListeningPort(flags.listen, grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(&service);
+  builder.RegisterService(&identity_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     spdlog::critical("cannot listen on {} (address in use, or not host:port?)", flags.listen);
     return 1;
   }
   server->GetHealthCheckService()->SetServingStatus(kServiceName, true);
-  spdlog::info("serving {} on {}", kServiceName, flags.listen);
+  server->GetHealthCheckService()->SetServingStatus("nebula.v1.Identity", true);
+  spdlog::info("serving {} and nebula.v1.Identity on {} (--auth {})", kServiceName, flags.listen, flags.auth);
 
   shutdown.Wait();
   server->GetHealthCheckService()->SetServingStatus(false);

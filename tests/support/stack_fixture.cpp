@@ -82,7 +82,7 @@ std::map<std::string, std::string> ParseEnvFile(const std::string& text) {
 
 class StackGuard {
  public:
-  StackGuard() {
+  explicit StackGuard(StackAuth auth) {
     info_.bin_dir = NEBULA_BIN_DIR;
     info_.port_base = ChoosePortBase();
     char tmpl[] = "/tmp/nebula-test-stack-XXXXXX";
@@ -91,7 +91,8 @@ class StackGuard {
     const std::string log = info_.state_dir + "/devstack.log";
     supervisor_ = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{info_.bin_dir + "/nebula-devstack", "up", "--agents", "0", "--state-dir",
-                                 info_.state_dir, "--port-base", std::to_string(info_.port_base)},
+                                 info_.state_dir, "--port-base", std::to_string(info_.port_base), "--auth",
+                                 auth == StackAuth::kRequired ? "required" : "none"},
         std::map<std::string, std::string>{}, log);
     const std::string env_file = info_.state_dir + "/stack.env";
     const bool up = Eventually([&] { return fs::exists(env_file) || !supervisor_->Running(); },
@@ -109,6 +110,12 @@ class StackGuard {
     info_.docker_host = env["DOCKER_HOST"];
     info_.registry = env["NEBULA_REGISTRY"];
     info_.sample_image = env["NEBULA_SAMPLE_IMAGE"];
+    info_.token = env["NEBULA_TOKEN"];
+    if (auth == StackAuth::kRequired && info_.token.empty()) {
+      supervisor_->Stop();
+      RemoveStateDir();
+      throw std::runtime_error("nebula-devstack --auth required wrote no NEBULA_TOKEN to stack.env");
+    }
   }
   ~StackGuard() {
     if (supervisor_) supervisor_->Stop(std::chrono::seconds(60));
@@ -128,16 +135,22 @@ class StackGuard {
 }  // namespace
 
 std::map<std::string, std::string> StackInfo::Env() const {
-  return {{"NEBULA_ENDPOINT", endpoint}, {"DOCKER_HOST", docker_host}, {"NEBULA_KAFKA_BROKERS", kafka_brokers}};
+  std::map<std::string, std::string> env{
+      {"NEBULA_ENDPOINT", endpoint}, {"DOCKER_HOST", docker_host}, {"NEBULA_KAFKA_BROKERS", kafka_brokers}};
+  if (!token.empty()) env["NEBULA_TOKEN"] = token;
+  return env;
 }
 
-const StackInfo& SharedStack() {
+const StackInfo& SharedStack(StackAuth auth) {
   // Started on first use, stopped at process exit. A stack that failed to start is not retried by
   // every later test case: they all fail at once with the first error.
   static std::string failure;
   if (!failure.empty()) throw std::runtime_error(failure);
+  static const StackAuth first_auth = auth;
+  if (auth != first_auth)
+    throw std::logic_error("SharedStack: one test binary asked for both an auth-required and an open stack");
   try {
-    static StackGuard guard;
+    static StackGuard guard(auth);
     return guard.info();
   } catch (const std::exception& e) {
     failure = e.what();

@@ -21,14 +21,19 @@ struct StackInfo {
   std::string state_dir;
   std::string bin_dir;         // where nebula, nebula-api-manager, nebula-worker-agent live
   int port_base = 0;
+  std::string token;           // NEBULA_TOKEN: the bootstrap admin token of an auth-required stack, else empty
 
-  // Environment for child processes (DOCKER_HOST, NEBULA_ENDPOINT, ...).
+  // Environment for child processes (DOCKER_HOST, NEBULA_ENDPOINT, NEBULA_TOKEN if set, ...).
   std::map<std::string, std::string> Env() const;
 };
 
+enum class StackAuth { kNone, kRequired };
+
 // Starts `nebula-devstack up --agents 0` in a fresh state dir once per test process and stops it at
 // exit. Throws (failing the test) with the supervisor's log tail if the stack does not come up.
-const StackInfo& SharedStack();
+// StackAuth::kRequired runs the api-manager with --auth required (admin token in StackInfo::token);
+// every call in one test binary must ask for the same mode (else it throws).
+const StackInfo& SharedStack(StackAuth auth = StackAuth::kNone);
 
 // A free block of ports for things a test starts itself (agents, ...), disjoint from the stack's.
 int TestPort(int offset);

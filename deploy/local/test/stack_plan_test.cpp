@@ -187,3 +187,21 @@ TEST_CASE("stack.env parses back into its values") {
   CHECK(values.count("bad") == 0);
   CHECK(values.size() == 10);
 }
+
+TEST_CASE("devstack --auth required: the api-manager gets the admin token in its environment only") {
+  const std::string token = GenerateAdminToken();
+  REQUIRE(token.rfind("devstack.", 0) == 0);
+  REQUIRE(token.size() == std::string("devstack.").size() + 64);
+  REQUIRE(token != GenerateAdminToken());
+  const auto spec = ApiManagerSpec("/b/bin", StackPorts{30000}, token);
+  REQUIRE(std::find(spec.args.begin(), spec.args.end(), "--auth") != spec.args.end());
+  REQUIRE(std::find(spec.args.begin(), spec.args.end(), token) == spec.args.end());
+  REQUIRE(spec.env.at("NEBULA_BOOTSTRAP_ADMIN_TOKEN") == token);
+  const auto open = ApiManagerSpec("/b/bin", StackPorts{30000});
+  REQUIRE(std::find(open.args.begin(), open.args.end(), "--auth") == open.args.end());
+  REQUIRE(open.env.empty());
+
+  const auto values = ParseStackEnv(RenderStackEnv({StackPorts{30000}, "/s", "unix:///d.sock", 0, token}));
+  REQUIRE(values.at("NEBULA_TOKEN") == token);
+  REQUIRE(ParseStackEnv(RenderStackEnv({StackPorts{30000}, "/s", "unix:///d.sock", 0})).count("NEBULA_TOKEN") == 0);
+}

@@ -4,6 +4,7 @@
 #include "access/identity_rules.h"
 #include "access/secrets.h"
 #include "error.h"
+#include "validation.h"
 
 namespace nebula::api_manager {
 
@@ -11,9 +12,10 @@ void CheckBootstrapFlags(const std::string& token, const std::string& password) 
   std::vector<FieldViolation> violations;
   if (!token.empty()) {
     auto parsed = ParseTokenText(token);
-    if (!parsed || parsed->secret.size() < kMinBootstrapSecretLength)
+    // The id is also a ListTokens page position, and those are DNS labels.
+    if (!parsed || parsed->secret.size() < kMinBootstrapSecretLength || DnsLabelProblem(parsed->id))
       violations.push_back({"--bootstrap-admin-token",
-                            "must be <id>.<secret>: an id of 1-64 and a secret of " +
+                            "must be <id>.<secret>: an id of lowercase letters, digits and '-' (a DNS label) and a secret of " +
                                 std::to_string(kMinBootstrapSecretLength) +
                                 "-256 letters, digits, '-' or '_' (e.g. admin.$(openssl rand -hex 32))"});
   }

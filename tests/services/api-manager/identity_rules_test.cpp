@@ -211,4 +211,5 @@ TEST_CASE("Bootstrap flags: shapes checked, values never in the message") {
     REQUIRE_THAT(e.what(), !Catch::Contains("shortsecret") && !Catch::Contains("short\""));
   }
   REQUIRE_THROWS(CheckBootstrapFlags("no-dot-" + std::string(40, 'a'), ""));
+  REQUIRE_THROWS(CheckBootstrapFlags("Admin." + std::string(40, 'a'), ""));
 }
