@@ -86,7 +86,7 @@ TEST_CASE("A valid token yields the user's groups as a Caller") {
   REQUIRE(f.store.touches == 1);
 }
 
-TEST_CASE("Unknown token, wrong secret and revoked token get one message that hides the secret") {
+TEST_CASE("Unknown token - wrong secret and revoked token get one message that hides the secret") {
   Fixture f;
   f.AddToken("t1", "secretsecret", "alice");
   REQUIRE_THAT(Rejection(*f.auth, "Bearer t2.secretsecret"), Catch::Contains("unknown or revoked token"));
@@ -95,7 +95,7 @@ TEST_CASE("Unknown token, wrong secret and revoked token get one message that hi
   REQUIRE_THAT(Rejection(*f.auth, ""), Catch::Contains("no credential"));
 }
 
-TEST_CASE("The cache saves lookups for its ttl, then revocation shows") {
+TEST_CASE("The cache saves lookups for its ttl then revocation shows") {
   Fixture f;
   std::string header = f.AddToken("t1", "secretsecret", "alice");
   f.auth->Authenticate(header);
@@ -116,7 +116,7 @@ TEST_CASE("Failures are not cached") {
   REQUIRE(f.auth->Authenticate("Bearer t1.secretsecret").user == "alice");
 }
 
-TEST_CASE("Expired tokens are rejected, and a cached token expires exactly") {
+TEST_CASE("Expired tokens are rejected and a cached token expires exactly") {
   Fixture f;
   std::string old = f.AddToken("old", "secretsecret", "alice", f.now - std::chrono::seconds(1));
   REQUIRE_THAT(Rejection(*f.auth, old), Catch::Contains("expired at"));
@@ -126,7 +126,7 @@ TEST_CASE("Expired tokens are rejected, and a cached token expires exactly") {
   REQUIRE_THAT(Rejection(*f.auth, soon), Catch::Contains("expired"));
 }
 
-TEST_CASE("Basic auth: argon2 once per cache period, bad user and bad password look the same") {
+TEST_CASE("Basic auth: argon2 once per cache period - bad user and bad password look the same") {
   Fixture f;
   f.store.passwords["bob"] = HashPassword("bob-password");
   std::string good = "Basic " + EncodeBase64("bob:bob-password");

@@ -54,7 +54,7 @@ TEST_CASE("UpdateUser changes only the password") {
   REQUIRE(Fields(ValidateUpdateUser(request)) == std::vector<std::string>{"update_mask.paths[1]"});
 }
 
-TEST_CASE("CreateToken checks user, description and ttl") {
+TEST_CASE("CreateToken checks user - description and ttl") {
   v1::CreateTokenRequest request;
   REQUIRE(ValidateCreateToken(request).empty());
   request.set_user("bob");
@@ -102,7 +102,7 @@ TEST_CASE("User groups: every problem with its field path") {
                                    "user_group.apps[\"x\"]", "user_group.cron_jobs[\"A*\"]"});
 }
 
-TEST_CASE("Page sizes: default, cap and negative") {
+TEST_CASE("Page sizes: default - cap and negative") {
   std::vector<FieldViolation> violations;
   REQUIRE(IdentityPageSize(0, violations) == kDefaultIdentityPageSize);
   REQUIRE(IdentityPageSize(5, violations) == 5);
@@ -144,7 +144,7 @@ TEST_CASE("MergeUserGroup applies the mask and names unknown paths") {
   REQUIRE(Fields(violations) == std::vector<std::string>{"update_mask.paths[1]", "update_mask.paths[2]"});
 }
 
-TEST_CASE("CallerFromGroups: the union, strongest grant per pattern") {
+TEST_CASE("CallerFromGroups: the union - strongest grant per pattern") {
   v1::UserGroup readers = Group("readers");
   (*readers.mutable_apps())["web-*"] = v1::ACCESS_RO;
   (*readers.mutable_apps())["api"] = v1::ACCESS_RW;
@@ -198,7 +198,7 @@ TEST_CASE("RequireSelfOrAdmin") {
   REQUIRE_NOTHROW(RequireSelfOrAdmin(admin, "bob", "GetUser"));
 }
 
-TEST_CASE("Bootstrap flags: shapes checked, values never in the message") {
+TEST_CASE("Bootstrap flags: shapes checked - values never in the message") {
   REQUIRE_NOTHROW(CheckBootstrapFlags("", ""));
   REQUIRE_NOTHROW(CheckBootstrapFlags("admin." + std::string(32, 'a'), "longenough"));
   try {
