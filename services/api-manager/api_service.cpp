@@ -9,18 +9,12 @@
 
 #include "app_requests.h"
 #include "grpc_status.h"
+#include "list_filter.h"
 #include "page_token.h"
 #include "validation.h"
 
 namespace nebula::api_manager {
 namespace {
-
-// Who made a change, for app_revisions. Until authentication exists (BRIEF §7) that is the peer.
-std::string ActorOf(const grpc::ServerContext& context) {
-  std::string peer = context.peer();
-  if (peer.size() > 200) peer.resize(200);
-  return "anonymous@" + peer;
-}
 
 Micros NowMicros() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -35,40 +29,52 @@ void CheckWorkerId(const std::string& id) {
 
 }  // namespace
 
+Caller ApiService::Authenticate(const grpc::ServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  std::string_view authorization;
+  if (it != metadata.end()) authorization = std::string_view(it->second.data(), it->second.size());
+  return authenticator_.Authenticate(authorization);
+}
+
 grpc::Status ApiService::CreateApp(grpc::ServerContext* context, const nebula::v1::CreateAppRequest* request,
                                    nebula::v1::App* response) {
   return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
     CheckCreateRequest(*request);
-    *response = store_.Create(request->app().name(), NormalizeSpec(request->app().spec()), ActorOf(*context));
-    spdlog::info("created app {} at generation {}", response->name(), response->generation());
+    RequireAccess(caller, ObjectKind::kApp, request->app().name(), Access::kWrite);
+    *response = store_.Create(request->app().name(), NormalizeSpec(request->app().spec()), {caller.user, "CreateApp"});
+    spdlog::info("{} created app {} at generation {}", caller.user, response->name(), response->generation());
   });
 }
 
-grpc::Status ApiService::GetApp(grpc::ServerContext*, const nebula::v1::GetAppRequest* request,
+grpc::Status ApiService::GetApp(grpc::ServerContext* context, const nebula::v1::GetAppRequest* request,
                                 nebula::v1::App* response) {
   return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
     CheckAppName(request->name(), "name");
+    RequireAccess(caller, ObjectKind::kApp, request->name(), Access::kRead);
     *response = store_.Get(request->name());
   });
 }
 
-grpc::Status ApiService::ListApps(grpc::ServerContext*, const nebula::v1::ListAppsRequest* request,
+grpc::Status ApiService::ListApps(grpc::ServerContext* context, const nebula::v1::ListAppsRequest* request,
                                   nebula::v1::ListAppsResponse* response) {
   return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
     int limit = PageLimit(request->page_size());
-    std::string after = DecodePageToken(request->page_token());
-    AppPage page = store_.List(after, limit);
-    size_t bytes = 0;
-    for (auto& app : page.apps) {
-      bytes += app.ByteSizeLong();
-      if (bytes > kMaxListResponseBytes && response->apps_size() > 0) {
-        page.more = true;  // the rest comes with the next page
-        break;
-      }
-      *response->add_apps() = std::move(app);
-    }
-    if (page.more && response->apps_size() > 0)
-      response->set_next_page_token(EncodePageToken(response->apps(response->apps_size() - 1).name()));
+    auto page = CollectReadable<nebula::v1::App>(
+        DecodePageToken(request->page_token()), limit, kMaxExaminedPerPage,
+        [&](const std::string& after, int n) {
+          AppPage stored = store_.List(after, n);
+          return std::make_pair(std::move(stored.apps), stored.more);
+        },
+        [](const nebula::v1::App& app) { return app.name(); },
+        [&](const nebula::v1::App& app) { return caller.CanRead(ObjectKind::kApp, app.name()); });
+    TrimToBytes(page, kMaxListResponseBytes, [](const nebula::v1::App& app) { return app.ByteSizeLong(); },
+                [](const nebula::v1::App& app) { return app.name(); });
+    for (auto& app : page.items) *response->add_apps() = std::move(app);
+    if (!page.next_after.empty()) response->set_next_page_token(EncodePageToken(page.next_after));
   });
 }
 
@@ -76,25 +82,120 @@ grpc::Status ApiService::UpdateApp(grpc::ServerContext* context, const nebula::v
                                    nebula::v1::App* response) {
   return GuardedCall([&] {
     CheckUpdateRequest(*request);
-    *response = store_.Update(
-        request->app().name(), request->expected_generation(),
-        [&](const nebula::v1::App& current) { return SpecAfterUpdate(current, *request); }, ActorOf(*context));
-    spdlog::info("updated app {} to generation {}", response->name(), response->generation());
+    *response = ChangeApp(*context, request->app().name(), request->expected_generation(), "UpdateApp",
+                          [&](const nebula::v1::App& current) { return SpecAfterUpdate(current, *request); });
   });
+}
+
+nebula::v1::App ApiService::ChangeApp(const grpc::ServerContext& context, const std::string& name,
+                                      int64_t expected_generation, const char* action, const SpecChange& change) {
+  Caller caller = Authenticate(context);
+  RequireAccess(caller, ObjectKind::kApp, name, Access::kWrite);
+  nebula::v1::App app = store_.Update(name, expected_generation, change, {caller.user, action});
+  spdlog::info("{} {}: app {} now at generation {}", caller.user, action, name, app.generation());
+  return app;
 }
 
 grpc::Status ApiService::DeleteApp(grpc::ServerContext* context, const nebula::v1::DeleteAppRequest* request,
                                    nebula::v1::DeleteAppResponse* response) {
   return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
     CheckDeleteRequest(*request);
-    response->set_generation(store_.Delete(request->name(), request->expected_generation(), ActorOf(*context)));
-    spdlog::info("deleted app {} at generation {}", request->name(), response->generation());
+    RequireAccess(caller, ObjectKind::kApp, request->name(), Access::kWrite);
+    response->set_generation(
+        store_.Delete(request->name(), request->expected_generation(), request->force(), {caller.user, "DeleteApp"}));
+    spdlog::info("{} deleted app {} at generation {}", caller.user, request->name(), response->generation());
   });
 }
 
-grpc::Status ApiService::ListWorkers(grpc::ServerContext*, const nebula::v1::ListWorkersRequest* request,
+grpc::Status ApiService::StartApp(grpc::ServerContext* context, const nebula::v1::StartAppRequest* request,
+                                  nebula::v1::App* response) {
+  return GuardedCall([&] {
+    CheckAppVerbRequest(request->name(), request->expected_generation());
+    *response = ChangeApp(*context, request->name(), request->expected_generation(), "StartApp",
+                          [](const nebula::v1::App& current) { return SpecWithRunning(current.spec(), true); });
+  });
+}
+
+grpc::Status ApiService::StopApp(grpc::ServerContext* context, const nebula::v1::StopAppRequest* request,
+                                 nebula::v1::App* response) {
+  return GuardedCall([&] {
+    CheckAppVerbRequest(request->name(), request->expected_generation());
+    *response = ChangeApp(*context, request->name(), request->expected_generation(), "StopApp",
+                          [](const nebula::v1::App& current) { return SpecWithRunning(current.spec(), false); });
+  });
+}
+
+grpc::Status ApiService::RestartApp(grpc::ServerContext* context, const nebula::v1::RestartAppRequest* request,
+                                    nebula::v1::App* response) {
+  return GuardedCall([&] {
+    CheckAppVerbRequest(request->name(), request->expected_generation());
+    std::optional<bool> rolling;
+    if (request->has_rolling()) rolling = request->rolling();
+    *response = ChangeApp(*context, request->name(), request->expected_generation(), "RestartApp",
+                          [&](const nebula::v1::App& current) { return SpecRestarted(current.spec(), rolling); });
+  });
+}
+
+grpc::Status ApiService::PullApp(grpc::ServerContext* context, const nebula::v1::PullAppRequest* request,
+                                 nebula::v1::App* response) {
+  return GuardedCall([&] {
+    CheckAppVerbRequest(request->name(), request->expected_generation());
+    *response = ChangeApp(*context, request->name(), request->expected_generation(), "PullApp",
+                          [](const nebula::v1::App& current) { return SpecPulled(current.spec()); });
+  });
+}
+
+grpc::Status ApiService::ListAppRevisions(grpc::ServerContext* context,
+                                          const nebula::v1::ListAppRevisionsRequest* request,
+                                          nebula::v1::ListAppRevisionsResponse* response) {
+  return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
+    CheckAppName(request->name(), "name");
+    int limit = PageLimit(request->page_size());
+    int64_t before = DecodeNumberPageToken(request->page_token());
+    RequireAccess(caller, ObjectKind::kApp, request->name(), Access::kRead);
+    RevisionPage page = store_.ListRevisions(request->name(), before, limit);
+    if (page.revisions.empty() && before == 0)
+      throw Error(ErrorCode::kNotFound,
+                  "app " + QuoteForMessage(request->name()) + " has no revisions: it never existed");
+    size_t bytes = 0;
+    for (const auto& revision : page.revisions) {
+      nebula::v1::AppRevision out = RevisionToProto(request->name(), revision);
+      bytes += out.ByteSizeLong();
+      if (bytes > kMaxListResponseBytes && response->revisions_size() > 0) {
+        page.more = true;
+        break;
+      }
+      *response->add_revisions() = std::move(out);
+    }
+    if (page.more && response->revisions_size() > 0)
+      response->set_next_page_token(
+          EncodeNumberPageToken(response->revisions(response->revisions_size() - 1).generation()));
+  });
+}
+
+grpc::Status ApiService::RollbackApp(grpc::ServerContext* context, const nebula::v1::RollbackAppRequest* request,
+                                     nebula::v1::App* response) {
+  return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
+    CheckRollbackRequest(*request);
+    RequireAccess(caller, ObjectKind::kApp, request->name(), Access::kWrite);
+    // Revisions never change once written, so reading the target outside the write transaction is safe.
+    nebula::v1::AppSpec spec =
+        SpecForRollback(request->name(), request->generation(), store_.GetRevision(request->name(), request->generation()));
+    *response = store_.Update(
+        request->name(), request->expected_generation(), [&](const nebula::v1::App&) { return spec; },
+        {caller.user, "RollbackApp", request->generation()});
+    spdlog::info("{} rolled app {} back to the spec of generation {} (now generation {})", caller.user,
+                 request->name(), request->generation(), response->generation());
+  });
+}
+
+grpc::Status ApiService::ListWorkers(grpc::ServerContext* context, const nebula::v1::ListWorkersRequest* request,
                                      nebula::v1::ListWorkersResponse* response) {
   return GuardedCall([&] {
+    Authenticate(*context);  // any authenticated caller
     int limit = PageLimit(request->page_size());
     std::string after = DecodePageToken(request->page_token());
     WorkerPage page = workers_.List(after, limit);
@@ -114,9 +215,10 @@ grpc::Status ApiService::ListWorkers(grpc::ServerContext*, const nebula::v1::Lis
   });
 }
 
-grpc::Status ApiService::GetWorker(grpc::ServerContext*, const nebula::v1::GetWorkerRequest* request,
+grpc::Status ApiService::GetWorker(grpc::ServerContext* context, const nebula::v1::GetWorkerRequest* request,
                                    nebula::v1::Worker* response) {
   return GuardedCall([&] {
+    Authenticate(*context);  // any authenticated caller
     CheckWorkerId(request->id());
     auto stored = workers_.Get(request->id());
     if (!stored)
@@ -131,10 +233,12 @@ nebula::v1::AppStatus ApiService::CurrentStatus(const std::string& app) {
   return ComputeAppStatus(app, generation, workers_.HostsOf(app), NowMicros(), settings_.lost_after);
 }
 
-grpc::Status ApiService::GetAppStatus(grpc::ServerContext*, const nebula::v1::GetAppStatusRequest* request,
+grpc::Status ApiService::GetAppStatus(grpc::ServerContext* context, const nebula::v1::GetAppStatusRequest* request,
                                       nebula::v1::AppStatus* response) {
   return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
     CheckAppName(request->name(), "name");
+    RequireAccess(caller, ObjectKind::kApp, request->name(), Access::kRead);
     *response = CurrentStatus(request->name());
   });
 }
@@ -144,7 +248,9 @@ grpc::Status ApiService::GetAppStatus(grpc::ServerContext*, const nebula::v1::Ge
 grpc::Status ApiService::WatchAppStatus(grpc::ServerContext* context, const nebula::v1::WatchAppStatusRequest* request,
                                         grpc::ServerWriter<nebula::v1::AppStatus>* writer) {
   return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
     CheckAppName(request->name(), "name");
+    RequireAccess(caller, ObjectKind::kApp, request->name(), Access::kRead);
     std::optional<nebula::v1::AppStatus> sent;
     while (!context->IsCancelled()) {
       nebula::v1::AppStatus status = CurrentStatus(request->name());

@@ -1,7 +1,11 @@
 #include "app_requests.h"
 
 #include <google/protobuf/util/field_mask_util.h>
+#include <google/protobuf/util/time_util.h>
 
+#include <charconv>
+
+#include "page_token.h"
 #include "validation.h"
 
 namespace nebula::api_manager {
@@ -17,10 +21,6 @@ void Append(std::vector<FieldViolation>& to, std::vector<FieldViolation> from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
 }
 
-std::vector<FieldViolation> ExpectedGenerationViolations(int64_t expected) {
-  if (expected >= 0) return {};
-  return {{"expected_generation", "must be 0 (no check) or the generation you read; got " + std::to_string(expected)}};
-}
 
 std::vector<FieldViolation> MaskViolations(const google::protobuf::FieldMask& mask) {
   std::vector<FieldViolation> violations;
@@ -42,6 +42,11 @@ std::vector<FieldViolation> MaskViolations(const google::protobuf::FieldMask& ma
 }
 
 }  // namespace
+
+std::vector<FieldViolation> ExpectedGenerationViolations(int64_t expected) {
+  if (expected >= 0) return {};
+  return {{"expected_generation", "must be 0 (no check) or the generation you read; got " + std::to_string(expected)}};
+}
 
 Error InvalidRequest(std::vector<FieldViolation> violations) {
   if (violations.size() > kMaxReportedViolations) {
@@ -85,12 +90,81 @@ void CheckDeleteRequest(const nebula::v1::DeleteAppRequest& request) {
   ThrowIfAny(std::move(violations));
 }
 
-void CheckExpectedGeneration(std::string_view name, int64_t expected, int64_t actual) {
+void CheckExpectedGeneration(std::string_view name, int64_t expected, int64_t actual, std::string_view kind) {
   if (expected == 0 || expected == actual) return;
-  throw Error(ErrorCode::kAborted, "app " + QuoteForMessage(name) + " is at generation " + std::to_string(actual) +
+  throw Error(ErrorCode::kAborted, std::string(kind) + " " + QuoteForMessage(name) + " is at generation " + std::to_string(actual) +
                                        ", not the expected " + std::to_string(expected) +
                                        "; someone changed it since you read it: read it again, reapply your change "
                                        "and send expected_generation " + std::to_string(actual));
+}
+
+void CheckAppVerbRequest(std::string_view name, int64_t expected_generation) {
+  std::vector<FieldViolation> violations = ValidateAppName(name, "name");
+  Append(violations, ExpectedGenerationViolations(expected_generation));
+  ThrowIfAny(std::move(violations));
+}
+
+void CheckRollbackRequest(const nebula::v1::RollbackAppRequest& request) {
+  std::vector<FieldViolation> violations = ValidateAppName(request.name(), "name");
+  if (request.generation() <= 0)
+    violations.push_back({"generation", "required: the generation whose spec to restore (ListAppRevisions shows "
+                                        "them); got " + std::to_string(request.generation())});
+  Append(violations, ExpectedGenerationViolations(request.expected_generation()));
+  ThrowIfAny(std::move(violations));
+}
+
+nebula::v1::AppSpec SpecWithRunning(nebula::v1::AppSpec spec, bool running) {
+  spec.set_running(running);
+  return spec;
+}
+
+nebula::v1::AppSpec SpecRestarted(nebula::v1::AppSpec spec, std::optional<bool> rolling) {
+  spec.set_restart_nonce(spec.restart_nonce() + 1);
+  if (rolling) spec.mutable_update_strategy()->set_rolling(*rolling);
+  return NormalizeSpec(std::move(spec));
+}
+
+nebula::v1::AppSpec SpecPulled(nebula::v1::AppSpec spec) {
+  spec.set_pull_nonce(spec.pull_nonce() + 1);
+  return spec;
+}
+
+nebula::v1::AppSpec SpecForRollback(std::string_view name, int64_t generation, const std::optional<Revision>& revision) {
+  if (!revision)
+    throw Error(ErrorCode::kNotFound, "app " + QuoteForMessage(name) + " never had generation " +
+                                          std::to_string(generation) + "; ListAppRevisions shows its generations");
+  if (revision->deleted)
+    throw Error(ErrorCode::kFailedPrecondition, "generation " + std::to_string(generation) + " of app " +
+                                                    QuoteForMessage(name) +
+                                                    " is a deletion and has no spec to restore; pick another "
+                                                    "generation from ListAppRevisions");
+  return revision->spec;
+}
+
+nebula::v1::AppRevision RevisionToProto(const std::string& name, const Revision& revision) {
+  nebula::v1::AppRevision out;
+  out.set_name(name);
+  out.set_generation(revision.generation);
+  out.set_action(revision.action);
+  out.set_actor(revision.actor);
+  *out.mutable_time() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(revision.time_us);
+  if (!revision.deleted) *out.mutable_spec() = revision.spec;
+  out.set_deleted(revision.deleted);
+  out.set_rolled_back_to(revision.rolled_back_to);
+  return out;
+}
+
+std::string EncodeNumberPageToken(int64_t last) { return EncodePageToken(std::to_string(last)); }
+
+int64_t DecodeNumberPageToken(std::string_view token) {
+  const std::string text = DecodePageToken(token);
+  if (text.empty()) return 0;
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0)
+    throw InvalidRequest({{"page_token", "is not a token of this list; pass the next_page_token of the previous "
+                                         "page, or nothing for the first page"}});
+  return value;
 }
 
 nebula::v1::AppSpec SpecAfterUpdate(const nebula::v1::App& current, const nebula::v1::UpdateAppRequest& request) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,29 @@ namespace nebula::api_manager {
 struct AppPage {
   std::vector<nebula::v1::App> apps;  // ordered by name
   bool more = false;                  // apps after the last one exist
+};
+
+// Who made a write and with which RPC: recorded in app_revisions and audit_events.
+struct WriteInfo {
+  std::string actor;
+  std::string action;          // the RPC, e.g. "UpdateApp"
+  int64_t rolled_back_to = 0;  // RollbackApp: the generation whose spec was restored
+};
+
+// One generation as it was written (the store's form of nebula.v1.AppRevision).
+struct Revision {
+  int64_t generation = 0;
+  std::string action;
+  std::string actor;
+  int64_t time_us = 0;  // microseconds since the epoch
+  nebula::v1::AppSpec spec;
+  bool deleted = false;
+  int64_t rolled_back_to = 0;
+};
+
+struct RevisionPage {
+  std::vector<Revision> revisions;  // newest first
+  bool more = false;
 };
 
 // Computes the new spec from the current app inside the write transaction (so a partial update
@@ -28,14 +52,19 @@ class AppStore {
   virtual ~AppStore() = default;
 
   // Generation 1, or one past the last generation of a deleted app of the same name.
-  virtual nebula::v1::App Create(const std::string& name, const nebula::v1::AppSpec& spec, const std::string& actor) = 0;
+  virtual nebula::v1::App Create(const std::string& name, const nebula::v1::AppSpec& spec, const WriteInfo& info) = 0;
   virtual nebula::v1::App Get(const std::string& name) = 0;
   // Live apps whose name sorts after after_name (empty: from the start), at most limit of them.
   virtual AppPage List(const std::string& after_name, int limit) = 0;
   virtual nebula::v1::App Update(const std::string& name, int64_t expected_generation, const SpecChange& change,
-                                 const std::string& actor) = 0;
-  // Returns the generation of the deletion.
-  virtual int64_t Delete(const std::string& name, int64_t expected_generation, const std::string& actor) = 0;
+                                 const WriteInfo& info) = 0;
+  // Returns the generation of the deletion. kFailedPrecondition naming the device groups that list
+  // the app, unless force: then each of them drops it (a new generation of the group) in the same
+  // transaction.
+  virtual int64_t Delete(const std::string& name, int64_t expected_generation, bool force, const WriteInfo& info) = 0;
+  // Revisions of the name (live or deleted) with generation < before (0: from the newest).
+  virtual RevisionPage ListRevisions(const std::string& name, int64_t before, int limit) = 0;
+  virtual std::optional<Revision> GetRevision(const std::string& name, int64_t generation) = 0;
 };
 
 }  // namespace nebula::api_manager

@@ -27,6 +27,15 @@ std::vector<OutboxRecord> RecordsForAppChange(const nebula::v1::App& app);
 std::vector<OutboxRecord> RecordsForAppDeletion(std::string_view name, int64_t generation,
                                                 const google::protobuf::Timestamp& time);
 
+// Device groups ("group/<name>"), cron jobs ("cron/<name>") and the global settings ("global"):
+// the same envelope, with the object in the DesiredState oneof. kind is ResourceKind (resource_store.h).
+enum class ResourceKind;
+struct StoredObject;
+std::vector<OutboxRecord> RecordsForObjectChange(ResourceKind kind, const StoredObject& object);
+std::vector<OutboxRecord> RecordsForObjectDeletion(ResourceKind kind, std::string_view name, int64_t generation,
+                                                   int64_t time_us);
+std::string DesiredKeyOf(ResourceKind kind, std::string_view name);
+
 // Same message, same bytes (map order fixed), so equal specs compare equal when stored.
 std::string SerializeDeterministic(const google::protobuf::Message& message);
 

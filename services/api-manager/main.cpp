@@ -8,8 +8,8 @@
 #include <functional>
 #include <thread>
 
-#include "access/bootstrap_admin.h"
 #include "access/open_authenticator.h"
+#include "access/bootstrap_admin.h"
 #include "access/required_authenticator.h"
 #include "api_service.h"
 #include "desired_keys.h"
@@ -24,6 +24,7 @@
 #include "pg_identity_store.h"
 #include "pg_outbox.h"
 #include "pg_pool.h"
+#include "pg_resource_store.h"
 #include "pg_worker_store.h"
 #include "report_consumer.h"
 #include "record_producer.h"
@@ -90,9 +91,11 @@ int Serve(const ApiManagerFlags& flags) {
 
   PgPool pool({.url = flags.database_url, .on_connect = [](pqxx::connection& conn) {
                  PgAppStore::PrepareStatements(conn);
+                 PgResourceStore::PrepareStatements(conn);
                  PgWorkerStore::PrepareStatements(conn);
                }});
   PgAppStore store(pool);
+  PgResourceStore resources(pool);
   PgWorkerStore workers(pool);
   PgIdentityStore identities(pool);
   if (!RetryUntilDone("ensuring the bootstrap admin", shutdown, [&] {
@@ -101,7 +104,8 @@ int Serve(const ApiManagerFlags& flags) {
     return 0;
   std::unique_ptr<Authenticator> authenticator = MakeAuthenticator(flags, identities);
   IdentityService identity_service(identities, *authenticator);
-  ApiService service(store, workers, {.lost_after = std::chrono::seconds(flags.worker_lost_seconds)});
+  ApiService service(store, resources, workers, *authenticator,
+                     {.lost_after = std::chrono::seconds(flags.worker_lost_seconds)});
 
   auto report_source = MakeKafkaReportSource(
       {.brokers = flags.kafka_brokers, .topic = std::string(kReportsTopic), .properties = kafka_properties});

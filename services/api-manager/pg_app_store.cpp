@@ -7,7 +7,7 @@
 #include "app_requests.h"
 #include "desired_records.h"
 #include "error.h"
-#include "pg_names.h"
+#include "pg_change_log.h"
 #include "validation.h"
 
 namespace nebula::api_manager {
@@ -17,8 +17,7 @@ using google::protobuf::util::TimeUtil;
 using nebula::v1::App;
 using nebula::v1::AppSpec;
 
-// Timestamps travel as integer microseconds since the epoch (extract() is exact numeric in PG 14+).
-#define MICROS(column) "(extract(epoch FROM " column ") * 1000000)::bigint"
+#define MICROS(column) NEBULA_PG_MICROS(column)
 
 void Prepare(pqxx::connection& conn, const char* name, const std::string& sql) { conn.prepare(name, sql); }
 
@@ -47,19 +46,27 @@ App AppFromRow(const std::string& name, const pqxx::row& row) {
 
 std::string Bytes(const google::protobuf::Message& message) { return SerializeDeterministic(message); }
 
-// Revision, outbox rows and the relay's wake-up: the tail of every write transaction.
-void RecordChange(pqxx::work& tx, const App& app, const char* action, const std::string& actor,
+// Revision, audit event, outbox rows and the relay's wake-up: the tail of every write transaction.
+void RecordChange(pqxx::work& tx, const App& app, const WriteInfo& info, bool deleted,
                   const std::vector<OutboxRecord>& records) {
-  tx.exec_prepared("revision_insert", app.name(), app.generation(), action, pqxx::binarystring(Bytes(app.spec())),
-                   actor);
-  for (const auto& record : records) {
-    if (record.payload) {
-      tx.exec_prepared("outbox_insert", record.key, pqxx::binarystring(*record.payload));
-    } else {
-      tx.exec_prepared("outbox_insert_tombstone", record.key);
-    }
-  }
-  tx.exec(std::string("NOTIFY ") + kOutboxChannel);
+  tx.exec_prepared("revision_insert", app.name(), app.generation(), info.action, pqxx::binarystring(Bytes(app.spec())),
+                   info.actor, deleted, info.rolled_back_to);
+  WriteAuditEvent(tx, info, "app", app.name(), app.generation());
+  QueueRecords(tx, records);
+  NotifyRelay(tx);
+}
+
+// Columns: generation, action, actor, time_us, spec, deleted, rolled_back_to.
+Revision RevisionFromRow(const std::string& name, const pqxx::row& row) {
+  Revision revision;
+  revision.generation = row[0].as<int64_t>();
+  revision.action = row[1].as<std::string>();
+  revision.actor = row[2].as<std::string>();
+  revision.time_us = row[3].as<int64_t>();
+  revision.spec = ParseSpec(name, row[4]);
+  revision.deleted = row[5].as<bool>();
+  revision.rolled_back_to = row[6].as<int64_t>();
+  return revision;
 }
 
 }  // namespace
@@ -89,12 +96,18 @@ void PgAppStore::PrepareStatements(pqxx::connection& conn) {
           "UPDATE apps SET generation = generation + 1, update_time = now(), deleted_at = now() WHERE name = $1 "
           "RETURNING generation, spec, " MICROS("create_time") ", " MICROS("update_time"));
   Prepare(conn, "revision_insert",
-          "INSERT INTO app_revisions (name, generation, action, spec, actor, time) VALUES ($1, $2, $3, $4, $5, now())");
-  Prepare(conn, "outbox_insert", "INSERT INTO outbox (key, payload) VALUES ($1, $2)");
-  Prepare(conn, "outbox_insert_tombstone", "INSERT INTO outbox (key, payload) VALUES ($1, NULL)");
+          "INSERT INTO app_revisions (name, generation, action, spec, actor, time, deleted, rolled_back_to) "
+          "VALUES ($1, $2, $3, $4, $5, now(), $6, $7)");
+  Prepare(conn, "revision_list",
+          "SELECT generation, action, actor, " MICROS("time") ", spec, deleted, rolled_back_to FROM app_revisions "
+          "WHERE name = $1 AND ($2 = 0 OR generation < $2) ORDER BY generation DESC LIMIT $3");
+  Prepare(conn, "revision_get",
+          "SELECT generation, action, actor, " MICROS("time") ", spec, deleted, rolled_back_to FROM app_revisions "
+          "WHERE name = $1 AND generation = $2");
+  PrepareChangeLogStatements(conn);
 }
 
-App PgAppStore::Create(const std::string& name, const AppSpec& spec, const std::string& actor) {
+App PgAppStore::Create(const std::string& name, const AppSpec& spec, const WriteInfo& info) {
   App app;
   pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
@@ -103,7 +116,7 @@ App PgAppStore::Create(const std::string& name, const AppSpec& spec, const std::
       throw Error(ErrorCode::kAlreadyExists, "app " + QuoteForMessage(name) +
                                                  " already exists; change it with UpdateApp, or delete it first");
     app = AppFromRow(name, r[0]);
-    RecordChange(tx, app, "create", actor, RecordsForAppChange(app));
+    RecordChange(tx, app, info, false, RecordsForAppChange(app));
     tx.commit();
   });
   return app;
@@ -135,7 +148,7 @@ AppPage PgAppStore::List(const std::string& after_name, int limit) {
 }
 
 App PgAppStore::Update(const std::string& name, int64_t expected_generation, const SpecChange& change,
-                       const std::string& actor) {
+                       const WriteInfo& info) {
   App app;
   pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
@@ -146,26 +159,51 @@ App PgAppStore::Update(const std::string& name, int64_t expected_generation, con
     AppSpec spec = change(current);
     pqxx::result r = tx.exec_prepared("app_update", name, pqxx::binarystring(Bytes(spec)));
     app = AppFromRow(name, r[0]);
-    RecordChange(tx, app, "update", actor, RecordsForAppChange(app));
+    RecordChange(tx, app, info, false, RecordsForAppChange(app));
     tx.commit();
   });
   return app;
 }
 
-int64_t PgAppStore::Delete(const std::string& name, int64_t expected_generation, const std::string& actor) {
+int64_t PgAppStore::Delete(const std::string& name, int64_t expected_generation, bool force, const WriteInfo& info) {
   int64_t generation = 0;
   pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     pqxx::result current_row = tx.exec_prepared("app_lock", name);
     if (current_row.empty()) throw NotFound(name);
     CheckExpectedGeneration(name, expected_generation, current_row[0][0].as<int64_t>());
+    ReleaseFromGroups(tx, "app", name, force, info);
     pqxx::result r = tx.exec_prepared("app_delete", name);
     App deleted = AppFromRow(name, r[0]);
     generation = deleted.generation();
-    RecordChange(tx, deleted, "delete", actor, RecordsForAppDeletion(name, generation, deleted.update_time()));
+    RecordChange(tx, deleted, info, true, RecordsForAppDeletion(name, generation, deleted.update_time()));
     tx.commit();
   });
   return generation;
+}
+
+RevisionPage PgAppStore::ListRevisions(const std::string& name, int64_t before, int limit) {
+  RevisionPage page;
+  pool_.Run([&](pqxx::connection& conn) {
+    page = {};
+    pqxx::nontransaction tx(conn);
+    pqxx::result r = tx.exec_prepared("revision_list", name, before, limit + 1);
+    for (pqxx::result::size_type i = 0; i < r.size() && int(i) < limit; ++i)
+      page.revisions.push_back(RevisionFromRow(name, r[i]));
+    page.more = int(r.size()) > limit;
+  });
+  return page;
+}
+
+std::optional<Revision> PgAppStore::GetRevision(const std::string& name, int64_t generation) {
+  std::optional<Revision> revision;
+  pool_.Run([&](pqxx::connection& conn) {
+    pqxx::nontransaction tx(conn);
+    pqxx::result r = tx.exec_prepared("revision_get", name, generation);
+    revision.reset();
+    if (!r.empty()) revision = RevisionFromRow(name, r[0]);
+  });
+  return revision;
 }
 
 }  // namespace nebula::api_manager

@@ -1,4 +1,4 @@
-// AppStore on PostgreSQL: tables apps, app_revisions and outbox (migrations/0001_initial.sql).
+// AppStore on PostgreSQL: tables apps, app_revisions, audit_events and outbox (migrations/).
 #pragma once
 
 #include "app_store.h"
@@ -14,12 +14,14 @@ class PgAppStore final : public AppStore {
 
   static void PrepareStatements(pqxx::connection& conn);
 
-  nebula::v1::App Create(const std::string& name, const nebula::v1::AppSpec& spec, const std::string& actor) override;
+  nebula::v1::App Create(const std::string& name, const nebula::v1::AppSpec& spec, const WriteInfo& info) override;
   nebula::v1::App Get(const std::string& name) override;
   AppPage List(const std::string& after_name, int limit) override;
   nebula::v1::App Update(const std::string& name, int64_t expected_generation, const SpecChange& change,
-                         const std::string& actor) override;
-  int64_t Delete(const std::string& name, int64_t expected_generation, const std::string& actor) override;
+                         const WriteInfo& info) override;
+  int64_t Delete(const std::string& name, int64_t expected_generation, bool force, const WriteInfo& info) override;
+  RevisionPage ListRevisions(const std::string& name, int64_t before, int limit) override;
+  std::optional<Revision> GetRevision(const std::string& name, int64_t generation) override;
 
  private:
   PgPool& pool_;

@@ -6,7 +6,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include "grpc_status.h"
+#include "access/open_authenticator.h"
 #include "memory_app_store.h"
+#include "memory_resource_store.h"
 #include "memory_worker_store.h"
 
 using nebula::v1::App;
@@ -17,7 +19,7 @@ namespace {
 
 class ServiceFixture {
  public:
-  ServiceFixture() : service_(store_, workers_) {
+  ServiceFixture() : service_(store_, resources_, workers_, authenticator_) {
     grpc::ServerBuilder builder;
     builder.RegisterService(&service_);
     server_ = builder.BuildAndStart();
@@ -73,12 +75,16 @@ class ServiceFixture {
   }
 
   am::testing::MemoryAppStore& store() { return store_; }
+  am::testing::MemoryResourceStore& resources() { return resources_; }
+  am::testing::FixedAuthenticator& authenticator() { return authenticator_; }
   am::testing::MemoryWorkerStore& workers() { return workers_; }
   nebula::v1::ApiManager::Stub& stub() { return *stub_; }
 
  private:
   am::testing::MemoryAppStore store_;
+  am::testing::MemoryResourceStore resources_;
   am::testing::MemoryWorkerStore workers_;
+  am::testing::FixedAuthenticator authenticator_{am::OpenAuthenticator().Authenticate("")};
   am::ApiService service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<nebula::v1::ApiManager::Stub> stub_;
@@ -117,7 +123,7 @@ nebula::v1::UpdateAppRequest MaskedUpdate(const std::string& name, const AppSpec
 
 }  // namespace
 
-TEST_CASE("CreateApp starts at generation 1 and records who wrote it") {
+TEST_CASE("CreateApp starts at generation 1 and records who wrote it and how") {
   ServiceFixture f;
   App app;
   REQUIRE(f.Create("web", Spec(), &app).ok());
@@ -125,7 +131,8 @@ TEST_CASE("CreateApp starts at generation 1 and records who wrote it") {
   CHECK(app.generation() == 1);
   CHECK(app.spec().image() == "nginx:1.25");
   REQUIRE(f.store().writes().size() == 1);
-  CHECK(f.store().writes()[0].actor.rfind("anonymous@", 0) == 0);
+  CHECK(f.store().writes()[0].actor == "anonymous");
+  CHECK(f.store().writes()[0].action == "CreateApp");
 
   App got;
   REQUIRE(f.Get("web", &got).ok());

@@ -83,3 +83,18 @@ TEST_CASE("kafka properties are key=value") {
   CHECK_THROWS_AS(am::ParseKafkaProperties({"novalue"}), nebula::Error);
   CHECK_THROWS_AS(am::ParseKafkaProperties({"=x"}), nebula::Error);
 }
+
+TEST_CASE("--auth defaults to none and accepts only none or required") {
+  am::ApiManagerFlags flags;
+  REQUIRE(Parse({"--database-url", "host=db"}, flags) == 0);
+  CHECK(flags.auth == "none");
+  am::ApiManagerFlags required;
+  REQUIRE(Parse({"--database-url", "host=db", "--auth", "required"}, required) == 0);
+  CHECK(required.auth == "required");
+  am::ApiManagerFlags bad;
+  CHECK(Parse({"--database-url", "host=db", "--auth", "open"}, bad) != 0);
+  ScopedEnv env("NEBULA_AUTH", "required");
+  am::ApiManagerFlags from_env;
+  REQUIRE(Parse({"--database-url", "host=db"}, from_env) == 0);
+  CHECK(from_env.auth == "required");
+}

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "app_requests.h"
 #include "app_store.h"
@@ -20,7 +21,7 @@ class MemoryAppStore final : public AppStore {
     bool deleted = false;
   };
 
-  nebula::v1::App Create(const std::string& name, const nebula::v1::AppSpec& spec, const std::string& actor) override {
+  nebula::v1::App Create(const std::string& name, const nebula::v1::AppSpec& spec, const WriteInfo& info) override {
     std::lock_guard lock(mutex_);
     auto& entry = apps_[name];
     if (entry.app.generation() > 0 && !entry.deleted) throw Error(ErrorCode::kAlreadyExists, "app exists");
@@ -30,7 +31,7 @@ class MemoryAppStore final : public AppStore {
     entry.app.mutable_create_time()->set_seconds(++clock_);
     *entry.app.mutable_update_time() = entry.app.create_time();
     entry.deleted = false;
-    Record(entry.app, actor);
+    Record(entry.app, info, false);
     return entry.app;
   }
 
@@ -54,7 +55,7 @@ class MemoryAppStore final : public AppStore {
   }
 
   nebula::v1::App Update(const std::string& name, int64_t expected_generation, const SpecChange& change,
-                         const std::string& actor) override {
+                         const WriteInfo& info) override {
     std::lock_guard lock(mutex_);
     Entry& entry = Live(name);
     CheckExpectedGeneration(name, expected_generation, entry.app.generation());
@@ -62,25 +63,48 @@ class MemoryAppStore final : public AppStore {
     entry.app.set_generation(entry.app.generation() + 1);
     *entry.app.mutable_spec() = spec;
     entry.app.mutable_update_time()->set_seconds(++clock_);
-    Record(entry.app, actor);
+    Record(entry.app, info, false);
     return entry.app;
   }
 
-  int64_t Delete(const std::string& name, int64_t expected_generation, const std::string& actor) override {
+  int64_t Delete(const std::string& name, int64_t expected_generation, bool, const WriteInfo& info) override {
     std::lock_guard lock(mutex_);
     Entry& entry = Live(name);
     CheckExpectedGeneration(name, expected_generation, entry.app.generation());
     entry.app.set_generation(entry.app.generation() + 1);
     entry.deleted = true;
-    Record(entry.app, actor);
+    Record(entry.app, info, true);
     return entry.app.generation();
   }
 
-  // Every successful write, in order: (name, generation, actor).
+  RevisionPage ListRevisions(const std::string& name, int64_t before, int limit) override {
+    std::lock_guard lock(mutex_);
+    RevisionPage page;
+    auto& revisions = revisions_[name];
+    for (auto it = revisions.rbegin(); it != revisions.rend(); ++it) {
+      if (before != 0 && it->generation >= before) continue;
+      if (int(page.revisions.size()) == limit) {
+        page.more = true;
+        break;
+      }
+      page.revisions.push_back(*it);
+    }
+    return page;
+  }
+
+  std::optional<Revision> GetRevision(const std::string& name, int64_t generation) override {
+    std::lock_guard lock(mutex_);
+    for (const auto& revision : revisions_[name])
+      if (revision.generation == generation) return revision;
+    return std::nullopt;
+  }
+
+  // Every successful write, in order.
   struct Write {
     std::string name;
     int64_t generation;
     std::string actor;
+    std::string action;
   };
   std::vector<Write> writes() {
     std::lock_guard lock(mutex_);
@@ -94,13 +118,16 @@ class MemoryAppStore final : public AppStore {
       throw Error(ErrorCode::kNotFound, "app not found");
     return it->second;
   }
-  void Record(const nebula::v1::App& app, const std::string& actor) {
-    writes_.push_back({app.name(), app.generation(), actor});
+  void Record(const nebula::v1::App& app, const WriteInfo& info, bool deleted) {
+    writes_.push_back({app.name(), app.generation(), info.actor, info.action});
+    revisions_[app.name()].push_back({app.generation(), info.action, info.actor, clock_ * 1000000, app.spec(), deleted,
+                                      info.rolled_back_to});
   }
 
   std::mutex mutex_;
   std::map<std::string, Entry> apps_;
   std::vector<Write> writes_;
+  std::map<std::string, std::vector<Revision>> revisions_;  // oldest first
   int64_t clock_ = 1700000000;
 };
 
