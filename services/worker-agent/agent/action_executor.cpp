@@ -114,6 +114,7 @@ void ActionExecutor::Run(const Action& action) {
     case ActionKind::kRemoveContainer: Remove(action); break;
     case ActionKind::kStartContainer: docker_.StartContainer(action.container_id); break;
     case ActionKind::kCreateContainer: Create(action); break;
+    case ActionKind::kRestartContainer: docker_.RestartContainer(action.container_id, options_.stop_timeout); break;
   }
 }
 

@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "error.h"
 
 namespace nebula::agent {
 
@@ -41,6 +44,53 @@ std::string CheckApps(const std::vector<std::string>& apps) {
 
 }  // namespace
 
+RegistryCredentials LoadRegistryCredentials(const AgentConfig& config) {
+  RegistryCredentials credentials;
+  auto read = [](const std::string& path, std::string& out) {
+    std::ifstream in(path);
+    if (!in) return false;
+    std::ostringstream text;
+    text << in.rdbuf();
+    out = text.str();
+    return true;
+  };
+  std::string text;
+  if (read(config.docker_config, text)) {
+    try {
+      credentials = ParseDockerConfig(text);
+    } catch (const Error& e) {
+      throw Error(ErrorCode::kInvalidArgument, config.docker_config + ": " + e.what());
+    }
+  } else if (config.docker_config_explicit) {
+    throw Error(ErrorCode::kInvalidArgument, "cannot read docker config " + config.docker_config);
+  }
+  if (!config.registry_auth_file.empty()) {
+    if (!read(config.registry_auth_file, text)) {
+      throw Error(ErrorCode::kInvalidArgument, "cannot read registry auth file " + config.registry_auth_file);
+    }
+    std::istringstream lines(text);
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) {
+      ++number;
+      line.erase(0, line.find_first_not_of(" \t"));
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+      if (line.empty() || line.front() == '#') continue;
+      try {
+        auto [host, credential] = ParseRegistryAuth(line);
+        credentials[host] = std::move(credential);
+      } catch (const Error& e) {
+        throw Error(ErrorCode::kInvalidArgument,
+                    config.registry_auth_file + " line " + std::to_string(number) + ": " + e.what());
+      }
+    }
+  }
+  for (const auto& entry : config.registry_auth) {
+    auto [host, credential] = ParseRegistryAuth(entry);
+    credentials[host] = credential;
+  }
+  return credentials;
+}
+
 int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
   CLI::App cli{"nebula-worker-agent: runs the containers of its apps on this host's dockerd, as desired in Kafka"};
   std::vector<std::string> apps;
@@ -48,6 +98,9 @@ int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
   cli.add_option("--apps", apps, "Apps this host runs, comma-separated (env APP_NAME is accepted too)")
       ->envname("NEBULA_APPS")
       ->delimiter(',');
+  cli.add_option("--device-group", config.device_group,
+                 "Follow this device group's apps and cron jobs (instead of --apps)")
+      ->envname("NEBULA_DEVICE_GROUP");
   cli.add_option("--worker-id", config.worker_id, "This agent's identity in container labels [hostname]")
       ->envname("NEBULA_WORKER_ID");
   cli.add_option("--kafka-brokers", config.kafka_brokers, "Kafka bootstrap servers")
@@ -58,6 +111,11 @@ int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
       ->delimiter(',');
   cli.add_option("--docker-host", config.docker_host, "dockerd endpoint: unix:///path or tcp://host:port")
       ->envname("DOCKER_HOST")
+      ->capture_default_str();
+  cli.add_option("--runtime", config.runtime,
+                 "docker, or hollow: an in-memory runtime for control-plane benchmarks (never for real work)")
+      ->envname("NEBULA_RUNTIME")
+      ->check(CLI::IsMember({"docker", "hollow"}))
       ->capture_default_str();
   cli.add_option("--listen", config.listen, "gRPC address of the WorkerAgent service")
       ->envname("NEBULA_AGENT_LISTEN")
@@ -90,6 +148,15 @@ int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
                  "Memory (MiB) for containers_per.memory_mb [read from the machine]")
       ->envname("NEBULA_HOST_MEMORY_MB")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+  cli.add_option("--docker-config", config.docker_config,
+                 "docker config.json whose `auths` hold registry credentials [~/.docker/config.json]")
+      ->envname("NEBULA_DOCKER_CONFIG");
+  cli.add_option("--registry-auth", config.registry_auth,
+                 "Registry credentials host=user:password; repeatable, wins over --docker-config")
+      ->envname("NEBULA_REGISTRY_AUTH");
+  cli.add_option("--registry-auth-file", config.registry_auth_file,
+                 "File of host=user:password lines (registry credentials)")
+      ->envname("NEBULA_REGISTRY_AUTH_FILE");
   cli.add_option("--log-level", config.log_level, "trace, debug, info, warn, error")
       ->envname("NEBULA_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
@@ -101,7 +168,7 @@ int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
     for (const auto& a : apps) {
       for (auto& item : SplitList(a)) config.apps.push_back(std::move(item));
     }
-    if (config.apps.empty()) {
+    if (config.apps.empty() && config.device_group.empty()) {
       if (const char* legacy = std::getenv("APP_NAME")) config.apps = SplitList(legacy);
     }
     // Order kept (reports follow it), repeats dropped.
@@ -110,8 +177,28 @@ int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
       if (std::find(unique.begin(), unique.end(), a) == unique.end()) unique.push_back(a);
     }
     config.apps = std::move(unique);
-    if (auto problem = CheckApps(config.apps); !problem.empty()) throw CLI::ValidationError("--apps", problem);
+    if (!config.device_group.empty()) {
+      if (!config.apps.empty()) throw CLI::ValidationError("--device-group", "give --apps or --device-group, not both");
+      if (auto problem = CheckApps({config.device_group}); !problem.empty()) {
+        throw CLI::ValidationError("--device-group", "device group name \"" + config.device_group +
+                                                         "\" is not a DNS label");
+      }
+    } else if (auto problem = CheckApps(config.apps); !problem.empty()) {
+      throw CLI::ValidationError("--apps", problem + " (or --device-group)");
+    }
     if (config.worker_id.empty()) config.worker_id = Hostname();
+    config.docker_config_explicit = !config.docker_config.empty();
+    if (config.docker_config.empty()) {
+      const char* home = std::getenv("HOME");
+      config.docker_config = std::string(home ? home : "") + "/.docker/config.json";
+    }
+    for (const auto& entry : config.registry_auth) {
+      try {
+        ParseRegistryAuth(entry);
+      } catch (const std::exception& e) {
+        throw CLI::ValidationError("--registry-auth", e.what());
+      }
+    }
     for (const auto& s : kafka_settings) {
       const auto eq = s.find('=');
       if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--kafka-setting", "expected name=value: " + s);

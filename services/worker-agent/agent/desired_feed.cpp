@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "desired_keys.h"
 
 namespace nebula::agent {
@@ -11,14 +13,28 @@ using namespace std::chrono_literals;
 DesiredFeed::DesiredFeed(const std::string& brokers, const std::map<std::string, std::string>& kafka_settings,
                          const std::string& worker_id, std::vector<std::string> apps,
                          std::function<void()> on_change)
-    : on_change_(std::move(on_change)), view_(apps) {
+    : DesiredFeed(brokers, kafka_settings, worker_id, DesiredView(std::move(apps)), std::move(on_change)) {}
+
+DesiredFeed::DesiredFeed(const std::string& brokers, const std::map<std::string, std::string>& kafka_settings,
+                         const std::string& worker_id, DesiredView view, std::function<void()> on_change)
+    : brokers_(brokers),
+      kafka_settings_(kafka_settings),
+      client_id_("nebula-worker-agent-" + worker_id),
+      on_change_(std::move(on_change)),
+      view_(std::move(view)) {
+  keys_ = view_.Keys();
+  std::sort(keys_.begin(), keys_.end());
+  reader_ = MakeReader(keys_);
+}
+
+std::unique_ptr<PartitionReader> DesiredFeed::MakeReader(const std::vector<std::string>& keys) const {
   PartitionReaderOptions options;
-  options.brokers = brokers;
+  options.brokers = brokers_;
   options.topic = std::string(kDesiredTopic);
-  options.client_id = "nebula-worker-agent-" + worker_id;
-  options.settings = kafka_settings;
-  for (const auto& app : apps) options.keys.push_back(AppKey(app));
-  reader_ = std::make_unique<PartitionReader>(std::move(options));
+  options.client_id = client_id_;
+  options.settings = kafka_settings_;
+  options.keys = keys;
+  return std::make_unique<PartitionReader>(std::move(options));
 }
 
 DesiredFeed::~DesiredFeed() { Stop(); }
@@ -43,26 +59,34 @@ void DesiredFeed::Run() {
   while (!stopping_) {
     const auto records = reader_->Poll(500ms);
     bool changed = false;
-    for (const auto& record : records) {
+    std::vector<std::string> keys;
+    {
       std::lock_guard lock(mutex_);
-      const ApplyResult result = view_.Apply(record.key, record.value);
-      if (result == ApplyResult::kApplied) {
-        changed = true;
-        const AppDesire desire = view_.Desire(record.key.substr(AppKey("").size()));
-        spdlog::info("desired {} generation {}: {} (partition {} offset {})", record.key, desire.generation,
-                     !record.value ? "tombstone"
-                     : desire.kind == DesireKind::kPresent ? (desire.spec.has_running() && !desire.spec.running()
-                                                                  ? "present, not running"
-                                                                  : "present")
-                                                            : "deleted",
-                     record.partition, record.offset);
-      } else if (result == ApplyResult::kMalformed) {
-        spdlog::warn("desired {}: malformed record ignored (partition {} offset {})", record.key, record.partition,
-                     record.offset);
-      } else {
-        spdlog::debug("desired {}: {} record ignored (partition {} offset {})", record.key, ToString(result),
-                      record.partition, record.offset);
+      for (const auto& record : records) {
+        const ApplyResult result = view_.Apply(record.key, record.value);
+        if (result == ApplyResult::kApplied) {
+          changed = true;
+          spdlog::info("desired {}: {} (partition {} offset {})", record.key,
+                       record.value ? "new generation" : "tombstone", record.partition, record.offset);
+        } else if (result == ApplyResult::kMalformed) {
+          spdlog::warn("desired {}: malformed record ignored (partition {} offset {})", record.key, record.partition,
+                       record.offset);
+        } else {
+          spdlog::debug("desired {}: {} record ignored (partition {} offset {})", record.key, ToString(result),
+                        record.partition, record.offset);
+        }
       }
+      keys = view_.Keys();
+    }
+    std::sort(keys.begin(), keys.end());
+    if (keys != keys_) {
+      // The group's lists changed: read the new keys' partitions from the start. Records already
+      // applied come again and are stale; nothing counts as caught up before the new reader is.
+      spdlog::info("desired keys changed ({} keys): re-reading their partitions", keys.size());
+      keys_ = std::move(keys);
+      reader_ = MakeReader(keys_);
+      if (changed && caught_up) on_change_();
+      continue;
     }
     if (!caught_up && reader_->caught_up()) {
       caught_up = true;
@@ -76,7 +100,8 @@ void DesiredFeed::Run() {
                    (desire.kind == DesireKind::kPresent ? "generation " + std::to_string(desire.generation)
                                                         : std::string("none"));
       }
-      spdlog::info("initial desired state read ({})", summary);
+      spdlog::info("initial desired state read ({}{})", view_.group() ? "group " + *view_.group() + "; " : "",
+                   summary);
     }
     if (changed && caught_up) on_change_();
   }

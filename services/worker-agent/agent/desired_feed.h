@@ -17,6 +17,10 @@ class DesiredFeed {
   // Throws nebula::Error for Kafka settings librdkafka rejects. Reads nothing before Start().
   DesiredFeed(const std::string& brokers, const std::map<std::string, std::string>& kafka_settings,
               const std::string& worker_id, std::vector<std::string> apps, std::function<void()> on_change);
+  // Device-group mode: follows "group/<group>" and, as its lists change, their apps and cron jobs
+  // (the reader is replaced by one for the new key set, which reads those partitions from the start).
+  DesiredFeed(const std::string& brokers, const std::map<std::string, std::string>& kafka_settings,
+              const std::string& worker_id, DesiredView view, std::function<void()> on_change);
   ~DesiredFeed();
 
   void Start();
@@ -26,8 +30,13 @@ class DesiredFeed {
 
  private:
   void Run();
-  void ApplyRecord(const PartitionRecord& record);
 
+  std::unique_ptr<PartitionReader> MakeReader(const std::vector<std::string>& keys) const;
+
+  std::string brokers_;
+  std::map<std::string, std::string> kafka_settings_;
+  std::string client_id_;
+  std::vector<std::string> keys_;  // what reader_ follows
   std::unique_ptr<PartitionReader> reader_;
   std::function<void()> on_change_;
   mutable std::mutex mutex_;

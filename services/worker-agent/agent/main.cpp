@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "agent/agent_config.h"
+#include "agent/cron_runner.h"
 #include "agent/desired_feed.h"
 #include "agent/drift_watch.h"
 #include "agent/host_probe.h"
@@ -17,6 +18,7 @@
 #include "agent/worker_agent_service.h"
 #include "core/container_labels.h"
 #include "docker/curl_docker_client.h"
+#include "docker/hollow_docker_client.h"
 #include "error.h"
 #include "logging.h"
 
@@ -42,27 +44,52 @@ int Run(const nebula::agent::AgentConfig& config) {
 
   const HostFacts host = ProbeHost(config.host_cpus, config.host_memory_mb);
   AgentSettings settings{config.worker_id, config.default_host_ip};
-  spdlog::info("worker {} for apps [{}]: {} cores, {} MiB, dockerd {}, kafka {}, resync every {}s", config.worker_id,
-               Join(config.apps), host.cpu_cores, host.memory_mb, config.docker_host, config.kafka_brokers,
-               config.resync_seconds);
+  spdlog::info("worker {} for {}: {} cores, {} MiB, dockerd {}, kafka {}, resync every {}s", config.worker_id,
+               config.device_group.empty() ? "apps [" + Join(config.apps) + "]" : "device group " + config.device_group,
+               host.cpu_cores, host.memory_mb, config.docker_host, config.kafka_brokers, config.resync_seconds);
 
-  CurlDockerClient docker(config.docker_host);
+  const RegistryCredentials credentials = LoadRegistryCredentials(config);
+  if (!credentials.empty()) {
+    std::string hosts;
+    for (const auto& entry : credentials) hosts += (hosts.empty() ? "" : ", ") + entry.first;
+    spdlog::info("registry credentials for {}", hosts);  // hosts only, never the secrets
+  }
+  std::unique_ptr<DockerClient> runtime;
+  if (config.runtime == "hollow") {
+    spdlog::warn("--runtime=hollow: containers exist in memory only (benchmarks)");
+    runtime = std::make_unique<HollowDockerClient>();
+  } else {
+    runtime = std::make_unique<CurlDockerClient>(config.docker_host, credentials);
+  }
+  DockerClient& docker = *runtime;
   ReconcilerOptions options;
   options.resync = std::chrono::seconds(config.resync_seconds);
   options.executor.stop_timeout = std::chrono::seconds(config.stop_timeout_seconds);
   options.executor.parallelism = config.docker_parallelism;
 
   std::unique_ptr<Reconciler> reconciler;
-  DesiredFeed feed(config.kafka_brokers, config.kafka_settings, config.worker_id, config.apps, [&] {
+  DesiredView initial = config.device_group.empty() ? DesiredView(config.apps) : DesiredView::ForGroup(config.device_group);
+  DesiredFeed feed(config.kafka_brokers, config.kafka_settings, config.worker_id, std::move(initial), [&] {
     if (reconciler) reconciler->Trigger();
   });
   reconciler = std::make_unique<Reconciler>(docker, [&] { return feed.Snapshot(); }, host, settings, options);
+  std::unique_ptr<CronRunner> cron;
+  if (!config.device_group.empty()) {
+    cron = std::make_unique<CronRunner>(docker, [&] { return feed.Snapshot(); }, settings);
+  }
+  auto status = [&] {
+    AgentStatus s = reconciler->Status();
+    if (cron) {
+      for (auto& job : cron->Status()) s.cron_jobs.emplace_back(job.job, std::move(job.state));
+    }
+    return s;
+  };
 
   ReportContext context{config.worker_id, "", config.apps, host, kAgentVersion};
   char hostname[256] = {0};
   gethostname(hostname, sizeof(hostname) - 1);
   context.hostname = hostname;
-  WorkerAgentService service(*reconciler, context);
+  WorkerAgentService service(status, context);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -88,9 +115,10 @@ int Run(const nebula::agent::AgentConfig& config) {
   ReportPublisherOptions report_options;
   report_options.heartbeat = std::chrono::seconds(config.report_interval_seconds);
   ReportPublisher reports(*producer, config.worker_id,
-                          [&] { return BuildWorkerReport(reconciler->Status(), context); }, report_options);
+                          [&] { return BuildWorkerReport(status(), context); }, report_options);
 
   reconciler->Start();
+  if (cron) cron->Start();
   feed.Start();
   drift.Start();
   reports.Start();
@@ -100,6 +128,7 @@ int Run(const nebula::agent::AgentConfig& config) {
   spdlog::info("{}: shutting down; containers keep running", signal == SIGTERM ? "SIGTERM" : "SIGINT");
   drift.Stop();
   reports.Stop();
+  if (cron) cron->Stop();
   reconciler->Stop();
   feed.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));

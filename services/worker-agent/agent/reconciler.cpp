@@ -143,6 +143,20 @@ PassResult Reconciler::RunPass() {
   PlanInput input;
   input.host = host_;
   input.settings = settings_;
+  input.now = options_.unix_now ? options_.unix_now()
+                                : std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count();
+  input.pulled = pulled_;
+  // A failed refresh counts as done until it may be retried, so the app runs on as it is.
+  for (auto it = failed_pulls_.begin(); it != failed_pulls_.end();) {
+    if (Now() - it->second.at >= options_.pull_retry) {
+      it = failed_pulls_.erase(it);
+    } else {
+      input.pulled[it->first] = it->second.key;
+      ++it;
+    }
+  }
   std::set<std::string> images;
   for (const auto& app : view.apps()) {
     AppDesire desire = view.Desire(app);
@@ -156,7 +170,10 @@ PassResult Reconciler::RunPass() {
                                                {std::string(kLabelWorker), settings_.worker_id}});
     for (const auto& image : images) {
       try {
-        if (docker_.InspectImage(image)) input.present_images.insert(image);
+        if (auto info = docker_.InspectImage(image)) {
+          input.present_images.insert(image);
+          input.image_ids[image] = info->id;
+        }
       } catch (const Error& e) {
         // One app's unusable reference must not stop the others: it counts as absent, and its
         // pull reports the problem on that app.
@@ -172,6 +189,17 @@ PassResult Reconciler::RunPass() {
 
   std::vector<AppPlan> plans = PlanReconcile(input);
   next_repair_ = DeferBackingOff(plans);
+  next_roll_check_.reset();
+  for (auto& plan : plans) {
+    if (plan.recheck_ms > 0) {
+      const auto at = Now() + std::chrono::milliseconds(plan.recheck_ms);
+      if (!next_roll_check_ || at < *next_roll_check_) next_roll_check_ = at;
+    }
+    auto failed = failed_pulls_.find(plan.app);
+    if (failed != failed_pulls_.end() && plan.pull_key.empty()) {
+      plan.problems.push_back("pull failed (the containers keep their image; retrying): " + failed->second.error);
+    }
+  }
   size_t actions = 0;
   for (const auto& plan : plans) {
     for (const auto& step : plan.steps) actions += step.size();
@@ -213,10 +241,19 @@ PassResult Reconciler::RunPass() {
     if (!docker_version.empty()) status_.docker_version = docker_version;
     status_.apps = apps;
   }
+  {
+    std::lock_guard lock(status_mutex_);
+    status_.device_group = view.group();
+    status_.app_list = view.apps();
+  }
   if (actions == 0) {
+    bool all_converged = true;
+    for (const auto& plan : plans) all_converged = all_converged && plan.converged();
+    if (all_converged) PruneIfAsked(view);
     std::lock_guard lock(status_mutex_);
     ++status_.passes;
-    return next_repair_ ? PassResult::kBackingOff : PassResult::kConverged;
+    if (next_repair_) return PassResult::kBackingOff;
+    return next_roll_check_ ? PassResult::kRolling : PassResult::kConverged;
   }
 
   spdlog::info("reconcile: {} actions", actions);
@@ -228,6 +265,15 @@ PassResult Reconciler::RunPass() {
       for (const auto& action : step) slots.insert(RepairSlot(action));
     }
     for (const auto& slot : slots) repair_backoff_.Acted(slot, plan.generation, acted_at);
+    if (!plan.pull_key.empty() && !plan.steps.empty()) {
+      auto it = outcomes.find(plan.app);
+      if (it != outcomes.end() && it->second.errors.empty()) {
+        pulled_[plan.app] = plan.pull_key;
+        failed_pulls_.erase(plan.app);
+      } else if (it != outcomes.end()) {
+        failed_pulls_[plan.app] = FailedPull{plan.pull_key, acted_at, it->second.errors.front()};
+      }
+    }
   }
   bool failed = false;
   std::lock_guard lock(status_mutex_);
@@ -239,6 +285,22 @@ PassResult Reconciler::RunPass() {
     s.errors.insert(s.errors.end(), it->second.errors.begin(), it->second.errors.end());
   }
   return failed ? PassResult::kFailed : PassResult::kActed;
+}
+
+void Reconciler::PruneIfAsked(const DesiredView& view) {
+  const int64_t group = view.group_prune_generation(), global = view.global_prune_generation();
+  if (group <= pruned_group_ && global <= pruned_global_) return;
+  try {
+    const int deleted = docker_.PruneImages();
+    spdlog::info("pruned {} unused images (group prune generation {}, global {})", deleted, group, global);
+    pruned_group_ = std::max(pruned_group_, group);
+    pruned_global_ = std::max(pruned_global_, global);
+    std::lock_guard lock(status_mutex_);
+    status_.pruned_group_generation = pruned_group_;
+    status_.pruned_global_generation = pruned_global_;
+  } catch (const std::exception& e) {
+    spdlog::warn("prune images: {} (retrying at the next pass)", e.what());
+  }
 }
 
 void Reconciler::Loop() {
@@ -268,9 +330,13 @@ void Reconciler::Loop() {
       next = Clock::now();  // verify what was done, right away
       continue;
     }
-    if (result == PassResult::kBackingOff) {
+    if (result == PassResult::kBackingOff || result == PassResult::kRolling) {
       backoff = options_.min_backoff;
-      next = std::min(next_repair_.value_or(Clock::now()), Clock::now() + options_.resync);
+      auto wake = Clock::now() + options_.resync;
+      if (next_repair_) wake = std::min(wake, *next_repair_);
+      // The roll's recheck is on the injectable clock; the loop sleeps on the real one.
+      if (next_roll_check_) wake = std::min(wake, Clock::now() + (*next_roll_check_ - Now()));
+      next = wake;
     } else if (result == PassResult::kActed || result == PassResult::kFailed) {
       spdlog::info("reconcile: retrying in {:.1f}s", std::chrono::duration<double>(backoff).count());
       next = Clock::now() + backoff;

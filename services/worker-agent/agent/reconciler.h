@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "agent/action_executor.h"
+#include "core/cron_plan.h"
 #include "core/desired_view.h"
 #include "core/host_facts.h"
 #include "core/observed_container.h"
@@ -36,6 +37,10 @@ struct ReconcilerOptions {
   ExecutorOptions executor;
   // The time source of the repair backoff (tests pass their own); empty = steady_clock::now.
   std::function<std::chrono::steady_clock::time_point()> clock;
+  // Wall clock in unix seconds for container ages (rolling updates); empty = system_clock.
+  std::function<int64_t()> unix_now;
+  // A failed pull refresh is tried again after this long (meanwhile the app runs as it is).
+  std::chrono::milliseconds pull_retry{std::chrono::seconds(30)};
 };
 
 struct AppStatus {
@@ -51,6 +56,13 @@ struct AppStatus {
 
 struct AgentStatus {
   bool synced = false;  // initial read of nebula.desired caught up
+  std::optional<std::string> device_group;
+  std::vector<std::string> app_list;  // the apps to run now (the group's, in group mode)
+  // Filled in by the cron runner's owner (device-group mode), not by the Reconciler.
+  std::vector<std::pair<std::string, CronJobState>> cron_jobs;
+  // The newest prune generations carried out (images pruned when they grow).
+  int64_t pruned_group_generation = 0;
+  int64_t pruned_global_generation = 0;
   std::vector<AppStatus> apps;
   std::string docker_version;
   int64_t passes = 0;
@@ -62,6 +74,7 @@ enum class PassResult {
   kActed,      // actions ran, all succeeded: look again
   kFailed,     // something failed: retry after backoff
   kBackingOff, // nothing ran: apps that need action wait for their repair backoff
+  kRolling,    // nothing to do yet: a rolling update waits for new containers to become ready
 };
 
 class Reconciler {
@@ -105,6 +118,19 @@ class Reconciler {
   std::map<std::string, std::chrono::steady_clock::time_point> logged_backoff_;  // RunPass only
   // When the earliest app in repair backoff may act (set by RunPass, read by the loop).
   std::optional<std::chrono::steady_clock::time_point> next_repair_;
+  // When a rolling update wants another look (set by RunPass, read by the loop).
+  std::optional<std::chrono::steady_clock::time_point> next_roll_check_;
+  // Pull refreshes done (app → pull key), and failed ones (not retried before pull_retry passed).
+  std::map<std::string, std::string> pulled_;
+  struct FailedPull {
+    std::string key;
+    std::chrono::steady_clock::time_point at;
+    std::string error;
+  };
+  std::map<std::string, FailedPull> failed_pulls_;
+  int64_t pruned_group_ = 0, pruned_global_ = 0;  // RunPass only
+  // Prunes once every app converged and a prune generation grew.
+  void PruneIfAsked(const DesiredView& view);
 
   mutable std::mutex status_mutex_;
   AgentStatus status_;

@@ -15,7 +15,22 @@ v1::WorkerReport BuildWorkerReport(const AgentStatus& status, const ReportContex
   v1::WorkerReport report;
   report.set_worker_id(context.worker_id);
   report.set_hostname(context.hostname);
-  for (const auto& app : context.apps) report.add_apps(app);
+  for (const auto& app : status.device_group ? status.app_list : context.apps) report.add_apps(app);
+  if (status.device_group) report.set_device_group(*status.device_group);
+  report.set_device_group_prune_generation(status.pruned_group_generation);
+  report.set_global_prune_generation(status.pruned_global_generation);
+  for (const auto& [job, state] : status.cron_jobs) {
+    auto* c = report.add_cron_job_reports();
+    c->set_cron_job(job);
+    c->set_observed_generation(state.generation);
+    using google::protobuf::util::TimeUtil;
+    if (state.last_start) *c->mutable_last_start_time() = TimeUtil::SecondsToTimestamp(*state.last_start);
+    if (state.last_finish) *c->mutable_last_finish_time() = TimeUtil::SecondsToTimestamp(*state.last_finish);
+    c->set_last_exit_code(state.last_exit_code);
+    c->set_running_now(state.running_now);
+    if (state.next_run > 0) *c->mutable_next_run_time() = TimeUtil::SecondsToTimestamp(state.next_run);
+    for (const auto& e : state.errors) c->add_errors(e);
+  }
   report.set_agent_version(context.agent_version);
   report.set_synced(status.synced);
   const auto now = std::chrono::system_clock::now().time_since_epoch();
@@ -60,7 +75,7 @@ v1::WorkerReport BuildWorkerReport(const AgentStatus& status, const ReportContex
 
 grpc::Status WorkerAgentService::GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*,
                                            v1::WorkerReport* response) {
-  return GuardedCall([&] { *response = BuildWorkerReport(reconciler_.Status(), context_); });
+  return GuardedCall([&] { *response = BuildWorkerReport(status_(), context_); });
 }
 
 }  // namespace nebula::agent

@@ -13,6 +13,9 @@ inline constexpr std::string_view kLabelApp = "dev.nebula.app";
 inline constexpr std::string_view kLabelGeneration = "dev.nebula.generation";
 inline constexpr std::string_view kLabelIndex = "dev.nebula.index";
 inline constexpr std::string_view kLabelConfigHash = "dev.nebula.config-hash";
+// Cron-job runs (device-group mode) carry these instead of app and index.
+inline constexpr std::string_view kLabelCron = "dev.nebula.cron";
+inline constexpr std::string_view kLabelCronRun = "dev.nebula.cron-run";  // scheduled unix time
 // Users may not set labels under this prefix; the agent drops them from AppSpec.labels.
 inline constexpr std::string_view kReservedLabelPrefix = "dev.nebula.";
 

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "nebula/v1/app.pb.h"
+#include "nebula/v1/cron_job.pb.h"
+#include "nebula/v1/device_group.pb.h"
 
 namespace nebula::agent {
 
@@ -38,9 +40,19 @@ enum class ApplyResult {
 
 std::string_view ToString(ApplyResult result);
 
+struct CronDesire {
+  std::string name;
+  int64_t generation = 0;
+  v1::CronJob job;  // schedule, spec, running
+};
+
+// Device-group mode (--device-group g): the app and cron-job lists come from "group/<g>" and may
+// change at any time; apps that leave the list are removed like any app not in the list. Both modes
+// follow "global" (prune generation).
 class DesiredView {
  public:
   explicit DesiredView(std::vector<std::string> apps);
+  static DesiredView ForGroup(std::string group);
 
   // Applies one record of nebula.desired; value is nullopt for a tombstone.
   ApplyResult Apply(std::string_view key, const std::optional<std::string>& value);
@@ -49,11 +61,27 @@ class DesiredView {
   void MarkCaughtUp() { caught_up_ = true; }
   bool caught_up() const { return caught_up_; }
 
-  const std::vector<std::string>& apps() const { return apps_; }
+  // The apps to run: the fixed list, or the group's current list (empty until the group was read).
+  const std::vector<std::string>& apps() const { return group_ ? group_apps_ : apps_; }
   bool Follows(std::string_view app) const;
   AppDesire Desire(std::string_view app) const;
 
+  const std::optional<std::string>& group() const { return group_; }
+  int64_t group_generation() const { return group_generation_; }
+  int64_t group_prune_generation() const { return group_prune_generation_; }
+  int64_t global_prune_generation() const { return global_prune_generation_; }
+  // The group's cron jobs that have a record (in the group's order); names without a record yet are
+  // left out (nothing to run).
+  std::vector<CronDesire> CronJobs() const;
+  const std::vector<std::string>& cron_job_names() const { return group_cron_jobs_; }
+  // The record keys the reader must follow for this view now (grows with the group's lists).
+  std::vector<std::string> Keys() const;
+
  private:
+  ApplyResult ApplyGroup(const std::optional<std::string>& value);
+  ApplyResult ApplyGlobal(const std::optional<std::string>& value);
+  ApplyResult ApplyCron(std::string_view key, std::string_view name, const std::optional<std::string>& value);
+
   struct Held {
     bool present = false;  // false: deleted / tombstoned
     int64_t generation = 0;
@@ -63,6 +91,20 @@ class DesiredView {
   std::vector<std::string> apps_;
   std::map<std::string, Held, std::less<>> held_;  // by app name; only apps that had a record
   bool caught_up_ = false;
+
+  std::optional<std::string> group_;
+  int64_t group_generation_ = 0;
+  int64_t group_prune_generation_ = 0;
+  std::vector<std::string> group_apps_;
+  std::vector<std::string> group_cron_jobs_;
+  int64_t global_generation_ = 0;
+  int64_t global_prune_generation_ = 0;
+  struct HeldCron {
+    bool present = false;
+    int64_t generation = 0;
+    v1::CronJob job;
+  };
+  std::map<std::string, HeldCron, std::less<>> crons_;
 };
 
 }  // namespace nebula::agent

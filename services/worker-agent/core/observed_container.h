@@ -16,6 +16,7 @@ struct ObservedContainer {
   std::string state;     // docker: created, running, paused, restarting, removing, exited, dead
   std::string health;    // healthy, unhealthy, starting, or empty without a HEALTHCHECK
   int64_t created = 0;   // unix seconds
+  int exit_code = -1;    // of an exited container, when dockerd says (-1: unknown)
   std::map<std::string, std::string> labels;
 };
 

@@ -71,7 +71,8 @@ ErrorCode CodeForStatus(long status) {
 
 }  // namespace
 
-CurlDockerClient::CurlDockerClient(const std::string& docker_host) : host_(docker_host) {
+CurlDockerClient::CurlDockerClient(const std::string& docker_host, RegistryCredentials credentials)
+    : credentials_(std::move(credentials)), host_(docker_host) {
   GlobalInit();
   constexpr std::string_view kUnix = "unix://", kTcp = "tcp://";
   if (docker_host.rfind(kTcp, 0) == 0 && docker_host.size() > kTcp.size()) {
@@ -90,7 +91,8 @@ CurlDockerClient::Response CurlDockerClient::Request(const std::string& method, 
                                                      const std::string& body, std::chrono::seconds timeout,
                                                      const std::function<void(std::string_view)>& on_data,
                                                      const std::atomic<bool>* stop,
-                                                     const std::function<void()>* on_headers) {
+                                                     const std::function<void()>* on_headers,
+                                                     const std::vector<std::string>& extra_headers) {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) throw Error(ErrorCode::kInternal, "curl_easy_init failed");
   Response response;
@@ -112,9 +114,10 @@ CurlDockerClient::Response CurlDockerClient::Request(const std::string& method, 
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 300L);
   }
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, &curl_slist_free_all);
+  for (const auto& h : extra_headers) headers.reset(curl_slist_append(headers.release(), h.c_str()));
+  if (method == "POST") headers.reset(curl_slist_append(headers.release(), "Content-Type: application/json"));
+  if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   if (method == "POST") {
-    headers.reset(curl_slist_append(nullptr, "Content-Type: application/json"));
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   }
@@ -167,7 +170,18 @@ ContainerDetails CurlDockerClient::InspectContainer(const std::string& id) {
   return ParseContainerInspect(j);
 }
 
+void CurlDockerClient::EnsureNetwork(const std::string& name) {
+  std::lock_guard lock(network_mutex_);
+  auto r = Request("GET", "/networks/" + Escape(name), "", kShortCall);
+  if (r.status == 200) return;
+  if (r.status != 404) Fail("inspect network " + name, r);
+  auto c = Request("POST", "/networks/create", CreateNetworkBody(name).dump(), kShortCall);
+  if (c.status == 201 || c.status == 409) return;  // 409: someone else created it meanwhile
+  Fail("create network " + name, c);
+}
+
 std::string CurlDockerClient::CreateContainer(const ContainerSpec& spec, const std::string& name) {
+  for (const auto& network : UserNetworks(spec)) EnsureNetwork(network);
   auto r = Request("POST", "/containers/create?name=" + Escape(name), CreateContainerBody(spec).dump(), kShortCall);
   if (r.status != 201) Fail("create container " + name, r);
   const json j = json::parse(r.body, nullptr, false);
@@ -200,6 +214,12 @@ void CurlDockerClient::StopContainer(const std::string& id, std::chrono::seconds
   if (r.status != 204 && r.status != 304) Fail("stop container " + Short(id), r);
 }
 
+void CurlDockerClient::RestartContainer(const std::string& id, std::chrono::seconds timeout) {
+  auto r = Request("POST", "/containers/" + Escape(id) + "/restart?t=" + std::to_string(timeout.count()), "",
+                   timeout + kShortCall);
+  if (r.status != 204) Fail("restart container " + Short(id), r);
+}
+
 void CurlDockerClient::RemoveContainer(const std::string& id) {
   auto r = Request("DELETE", "/containers/" + Escape(id) + "?force=1&v=1", "", kShortCall);
   if (r.status != 204) Fail("remove container " + Short(id), r);
@@ -226,6 +246,8 @@ void CurlDockerClient::PullImage(const std::string& reference) {
     }
   };
   std::string raw;  // kept only for non-200 answers
+  std::vector<std::string> headers;
+  if (auto auth = RegistryAuthHeader(credentials_, reference)) headers.push_back("X-Registry-Auth: " + *auth);
   auto r = Request("POST", "/images/create?fromImage=" + Escape(ref.repository) + "&tag=" + Escape(ref.PullTag()), "",
                    std::chrono::seconds(0), [&](std::string_view data) {
                      if (raw.size() < 64 * 1024) raw.append(data);
@@ -234,13 +256,25 @@ void CurlDockerClient::PullImage(const std::string& reference) {
                        on_line(pending.substr(0, nl));
                        pending.erase(0, nl + 1);
                      }
-                   });
+                   },
+                   nullptr, nullptr, headers);
   if (!pending.empty()) on_line(pending);
   if (r.status != 200) {
     r.body = raw;
     Fail("pull " + reference, r);
   }
   if (!failure.empty()) throw Error(ErrorCode::kFailedPrecondition, "pull " + reference + ": " + failure);
+}
+
+int CurlDockerClient::PruneImages() {
+  // dangling=false: every unused image, not only untagged ones (the original's fix, wrk #150).
+  auto r = Request("POST", "/images/prune?filters=" + Escape(R"({"dangling":["false"]})"), "", std::chrono::seconds(300));
+  if (r.status != 200) Fail("prune images", r);
+  const json j = json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("ImagesDeleted") || !j["ImagesDeleted"].is_array()) return 0;
+  int deleted = 0;
+  for (const auto& item : j["ImagesDeleted"]) deleted += item.is_object() && item.contains("Deleted");
+  return deleted;
 }
 
 void CurlDockerClient::WatchEvents(const std::map<std::string, std::string>& labels,

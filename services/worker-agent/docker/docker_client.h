@@ -33,7 +33,16 @@ struct ContainerDetails {
   ObservedContainer container;
   std::vector<std::string> env;
   std::vector<PortBinding> ports;  // HostConfig.PortBindings
-  std::vector<std::string> binds;
+  std::vector<std::string> binds;          // HostConfig.Binds ("src:dst[:ro]")
+  std::vector<DeviceMount> devices;        // HostConfig.Devices
+  struct Mount {
+    std::string type;         // "bind", "volume"
+    std::string name;         // named volume
+    std::string source;
+    std::string destination;
+    bool rw = true;
+  };
+  std::vector<Mount> mounts;               // Mounts (what dockerd made of the binds)
   std::vector<std::string> entrypoint;
   std::vector<std::string> cmd;
   std::string network_mode;
@@ -42,6 +51,7 @@ struct ContainerDetails {
   std::string restart_policy;
   int64_t nano_cpus = 0;
   int64_t memory_bytes = 0;
+  std::string health_test;  // Config.Healthcheck.Test joined by ' ', empty without one
   int exit_code = 0;
   std::string error;  // State.Error
 };
@@ -66,11 +76,15 @@ class DockerClient {
   virtual void StartContainer(const std::string& id) = 0;
   // SIGTERM, then SIGKILL after `timeout`. Stopping a stopped container succeeds.
   virtual void StopContainer(const std::string& id, std::chrono::seconds timeout) = 0;
+  // Stop (SIGTERM, SIGKILL after `timeout`) and start again; the container keeps its id.
+  virtual void RestartContainer(const std::string& id, std::chrono::seconds timeout) = 0;
   // Forced, with anonymous volumes.
   virtual void RemoveContainer(const std::string& id) = 0;
   // nullopt when dockerd does not have the image.
   virtual std::optional<ImageInfo> InspectImage(const std::string& reference) = 0;
   virtual void PullImage(const std::string& reference) = 0;
+  // Removes every image no container uses (docker image prune -a). Returns how many were deleted.
+  virtual int PruneImages() = 0;
   // Streams container events of containers carrying every label=value given, calling on_event for
   // each, until `stop` is set (returns) or the connection ends or breaks (throws kUnavailable).
   // on_connected runs once dockerd answered, so a caller can resync what it missed meanwhile.

@@ -1,6 +1,7 @@
 #include "docker/docker_json.h"
 
 #include <charconv>
+#include <cstdlib>
 #include <cstdio>
 #include <ctime>
 
@@ -118,6 +119,23 @@ std::vector<std::string> ExtraNetworks(const ContainerSpec& spec) {
   return {spec.networks.begin() + 1, spec.networks.end()};
 }
 
+std::vector<std::string> UserNetworks(const ContainerSpec& spec) {
+  std::vector<std::string> out;
+  for (const auto& n : spec.networks) {
+    if (n != "bridge" && n != "host" && n != "none" && n != "default" && n.rfind("container:", 0) != 0) {
+      out.push_back(n);
+    }
+  }
+  return out;
+}
+
+json CreateNetworkBody(const std::string& name) {
+  return json{{"Name", name},
+              {"Driver", "bridge"},
+              {"CheckDuplicate", true},
+              {"Labels", {{"dev.nebula.managed-by", "nebula"}}}};
+}
+
 std::string HealthFromStatus(const std::string& status) {
   if (status.find("(healthy)") != std::string::npos) return "healthy";
   if (status.find("(unhealthy)") != std::string::npos) return "unhealthy";
@@ -136,7 +154,9 @@ std::vector<ObservedContainer> ParseContainerList(const json& list) {
     c.image = String(item, "Image");
     c.image_id = String(item, "ImageID");
     c.state = String(item, "State");
-    c.health = HealthFromStatus(String(item, "Status"));
+    const std::string status = String(item, "Status");
+    c.health = HealthFromStatus(status);
+    if (status.rfind("Exited (", 0) == 0) c.exit_code = std::atoi(status.c_str() + 8);
     c.created = Int(item, "Created");
     c.labels = StringMap(Object(item, "Labels"));
     out.push_back(std::move(c));
@@ -176,6 +196,20 @@ ContainerDetails ParseContainerInspect(const json& j) {
     }
   }
   d.binds = Strings(host, "Binds");
+  if (host.contains("Devices") && host["Devices"].is_array()) {
+    for (const auto& dev : host["Devices"]) {
+      d.devices.push_back({String(dev, "PathOnHost"), String(dev, "PathInContainer"), String(dev, "CgroupPermissions")});
+    }
+  }
+  if (j.contains("Mounts") && j["Mounts"].is_array()) {
+    for (const auto& m : j["Mounts"]) {
+      d.mounts.push_back({String(m, "Type"), String(m, "Name"), String(m, "Source"), String(m, "Destination"),
+                          Bool(m, "RW")});
+    }
+  }
+  for (const auto& word : Strings(Object(config, "Healthcheck"), "Test")) {
+    d.health_test += (d.health_test.empty() ? "" : " ") + word;
+  }
   d.network_mode = String(host, "NetworkMode");
   for (const auto& [name, endpoint] : Object(Object(j, "NetworkSettings"), "Networks").items()) {
     d.networks.push_back(name);
@@ -185,6 +219,7 @@ ContainerDetails ParseContainerInspect(const json& j) {
   d.nano_cpus = Int(host, "NanoCpus");
   d.memory_bytes = Int(host, "Memory");
   d.exit_code = static_cast<int>(Int(state, "ExitCode"));
+  if (d.container.state == "exited" || d.container.state == "dead") d.container.exit_code = d.exit_code;
   d.error = String(state, "Error");
   return d;
 }

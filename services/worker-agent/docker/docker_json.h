@@ -18,6 +18,11 @@ namespace nebula::agent {
 // takes one endpoint at create, so the others are connected afterwards (ExtraNetworks).
 nlohmann::json CreateContainerBody(const ContainerSpec& spec);
 std::vector<std::string> ExtraNetworks(const ContainerSpec& spec);
+// The spec's networks that are user networks (not bridge, host, none or default): the agent
+// creates them (bridge driver) when dockerd does not have them yet.
+std::vector<std::string> UserNetworks(const ContainerSpec& spec);
+// Body of POST /networks/create for a user network the agent creates.
+nlohmann::json CreateNetworkBody(const std::string& name);
 
 // GET /containers/json
 std::vector<ObservedContainer> ParseContainerList(const nlohmann::json& list);

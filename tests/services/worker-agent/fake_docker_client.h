@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -24,6 +25,16 @@ class FakeDockerClient : public DockerClient {
   std::string start_error;  // non-empty: every start fails with it
 
   std::set<std::string> images;
+  // Creation times (unix seconds) of new containers; empty: a counter.
+  std::function<int64_t()> unix_now;
+  // Image IDs: what dockerd has for a reference ("sha256:<ref>" unless set), and what a pull gets
+  // from the registry (a pull of a reference listed here moves the local tag to that ID).
+  std::map<std::string, std::string> local_ids;
+  std::map<std::string, std::string> registry_ids;
+  std::string IdOf(const std::string& reference) {
+    auto it = local_ids.find(reference);
+    return it == local_ids.end() ? "sha256:" + reference : it->second;
+  }
 
   DockerVersion Version() override {
     Check();
@@ -63,8 +74,9 @@ class FakeDockerClient : public DockerClient {
     c.id = "fake-" + std::to_string(++next_id_);
     c.name = name;
     c.image = spec.image;
+    c.image_id = IdOf(spec.image);
     c.state = "created";
-    c.created = next_id_;
+    c.created = unix_now ? unix_now() : next_id_;
     c.labels = spec.labels;
     containers_[c.id] = c;
     specs_[c.id] = spec;
@@ -85,6 +97,15 @@ class FakeDockerClient : public DockerClient {
     Get(id).state = "exited";
   }
 
+  void RestartContainer(const std::string& id, std::chrono::seconds) override {
+    Check();
+    std::lock_guard lock(mutex_);
+    auto& c = Get(id);
+    c.state = "running";
+    c.health = "starting";
+    ++restarts;
+  }
+
   void RemoveContainer(const std::string& id) override {
     Check();
     std::lock_guard lock(mutex_);
@@ -97,7 +118,7 @@ class FakeDockerClient : public DockerClient {
     std::lock_guard lock(mutex_);
     RefuseUppercase(reference);
     if (!images.count(reference)) return std::nullopt;
-    return ImageInfo{"sha256:" + reference, {reference}};
+    return ImageInfo{IdOf(reference), {reference}};
   }
 
   void PullImage(const std::string& reference) override {
@@ -107,6 +128,25 @@ class FakeDockerClient : public DockerClient {
     ++pulls;
     if (!pull_error.empty()) throw Error(ErrorCode::kFailedPrecondition, "pull " + reference + ": " + pull_error);
     images.insert(reference);
+    if (registry_ids.count(reference)) local_ids[reference] = registry_ids[reference];
+  }
+
+  int PruneImages() override {
+    Check();
+    std::lock_guard lock(mutex_);
+    ++prunes;
+    int deleted = 0;
+    for (auto it = images.begin(); it != images.end();) {
+      bool used = false;
+      for (const auto& [id, c] : containers_) used = used || c.image == *it;
+      if (used) {
+        ++it;
+      } else {
+        it = images.erase(it);
+        ++deleted;
+      }
+    }
+    return deleted;
   }
 
   // Events are pushed by tests through Emit(); the stream ends when `stop` is set, and breaks
@@ -151,7 +191,7 @@ class FakeDockerClient : public DockerClient {
     return specs_.at(id);
   }
 
-  int creates = 0, removes = 0, pulls = 0;
+  int creates = 0, removes = 0, pulls = 0, restarts = 0, prunes = 0;
 
  private:
   void Check() const {

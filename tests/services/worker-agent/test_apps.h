@@ -55,6 +55,42 @@ inline std::string DeletedRecord(const std::string& app, int64_t generation) {
   return state.SerializeAsString();
 }
 
+inline std::string GroupRecord(const std::string& group, int64_t generation, std::vector<std::string> apps,
+                               std::vector<std::string> cron_jobs = {}, int64_t prune_generation = 0) {
+  v1::DesiredState state;
+  state.set_key("group/" + group);
+  state.set_generation(generation);
+  auto* g = state.mutable_device_group();
+  g->set_name(group);
+  g->set_generation(generation);
+  g->set_prune_generation(prune_generation);
+  for (auto& a : apps) g->add_apps(a);
+  for (auto& c : cron_jobs) g->add_cron_jobs(c);
+  return state.SerializeAsString();
+}
+
+inline std::string CronRecord(const std::string& name, int64_t generation, const std::string& schedule,
+                              const std::string& image, std::vector<std::string> command = {}) {
+  v1::DesiredState state;
+  state.set_key("cron/" + name);
+  state.set_generation(generation);
+  auto* job = state.mutable_cron_job();
+  job->set_name(name);
+  job->set_generation(generation);
+  job->set_schedule(schedule);
+  job->mutable_spec()->set_image(image);
+  for (auto& c : command) job->mutable_spec()->add_command(c);
+  return state.SerializeAsString();
+}
+
+inline std::string GlobalRecord(int64_t generation, int64_t prune_generation) {
+  v1::DesiredState state;
+  state.set_key("global");
+  state.set_generation(generation);
+  state.mutable_global()->set_prune_generation(prune_generation);
+  return state.SerializeAsString();
+}
+
 // A container created by the agent from `spec` (same labels), in `state`.
 inline ObservedContainer Observed(const ContainerSpec& spec, std::string state = "running", int64_t created = 100) {
   static int counter = 0;

@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "agent/agent_config.h"
 
@@ -63,4 +67,58 @@ TEST_CASE("bad flags are refused with an exit code", "[unit][config]") {
   CHECK(Parse({"--apps", "web", "--report-interval-seconds", "0"}, c) > 0);
   CHECK(Parse({"--apps", "web", "--log-level", "loud"}, c) > 0);
   CHECK(Parse({"--apps", "web", "--kafka-setting", "nonsense"}, c) > 0);
+}
+
+TEST_CASE("device group, runtime and registry flags", "[unit][config]") {
+  for (const char* name : {"NEBULA_APPS", "APP_NAME", "NEBULA_DEVICE_GROUP", "NEBULA_RUNTIME", "NEBULA_DOCKER_CONFIG",
+                           "NEBULA_REGISTRY_AUTH", "NEBULA_REGISTRY_AUTH_FILE"})
+    unsetenv(name);
+  AgentConfig c;
+  REQUIRE(Parse({"--device-group", "edge", "--runtime", "hollow"}, c) == -1);
+  CHECK(c.device_group == "edge");
+  CHECK(c.apps.empty());
+  CHECK(c.runtime == "hollow");
+  CHECK_FALSE(c.docker_config_explicit);
+  CHECK_THAT(c.docker_config, Catch::EndsWith("/.docker/config.json"));
+
+  AgentConfig bad;
+  CHECK(Parse({"--device-group", "edge", "--apps", "web"}, bad) > 0);  // one or the other
+  CHECK(Parse({"--device-group", "Edge_1"}, bad) > 0);
+  CHECK(Parse({"--apps", "web", "--runtime", "podman"}, bad) > 0);
+  CHECK(Parse({"--apps", "web", "--registry-auth", "host-without-credentials"}, bad) > 0);
+}
+
+TEST_CASE("registry credentials: config.json, then files, then flags win", "[unit][config]") {
+  const std::string dir = "/tmp/wa-config-test-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/config.json") << R"({"auths":{"a.example:5000":{"auth":")"
+                                      << nebula::agent::Base64Encode("alice:from-config", false)
+                                      << R"("},"b.example":{"username":"bob","password":"from-config"}}})";
+  std::ofstream(dir + "/auth") << "# comment\n\nb.example=bob:from-file\nc.example=carol:from-file\n";
+  AgentConfig c;
+  REQUIRE(Parse({"--apps", "web", "--docker-config", dir + "/config.json", "--registry-auth-file", dir + "/auth",
+                 "--registry-auth", "c.example=carol:from-flag"},
+                c) == -1);
+  const auto credentials = nebula::agent::LoadRegistryCredentials(c);
+  CHECK(credentials.at("a.example:5000").password == "from-config");
+  CHECK(credentials.at("b.example").password == "from-file");
+  CHECK(credentials.at("c.example").password == "from-flag");
+
+  // A default config that does not exist is fine; a named one is not.
+  AgentConfig missing;
+  REQUIRE(Parse({"--apps", "web"}, missing) == -1);
+  missing.docker_config = dir + "/nope.json";
+  CHECK_NOTHROW(nebula::agent::LoadRegistryCredentials(missing));
+  missing.docker_config_explicit = true;
+  CHECK_THROWS(nebula::agent::LoadRegistryCredentials(missing));
+  std::ofstream(dir + "/broken") << "b.example=no-password-hunter2\n";
+  AgentConfig broken;
+  REQUIRE(Parse({"--apps", "web", "--registry-auth-file", dir + "/broken"}, broken) == -1);
+  try {
+    nebula::agent::LoadRegistryCredentials(broken);
+    FAIL("a malformed line was accepted");
+  } catch (const std::exception& e) {
+    CHECK_THAT(std::string(e.what()), Catch::Contains("line 1") && !Catch::Contains("hunter2"));
+  }
+  std::filesystem::remove_all(dir);
 }

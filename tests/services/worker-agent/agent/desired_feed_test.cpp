@@ -100,3 +100,34 @@ TEST_CASE("DesiredFeed reads its apps from nebula.desired, catches up, then tail
   CHECK(again.Snapshot().Desire(a).generation == 3);
   CHECK(again.Snapshot().Desire(b).kind == DesireKind::kAbsent);
 }
+
+TEST_CASE("DesiredFeed in device-group mode follows the group's lists as they change", "[integration][kafka]") {
+  const auto& stack = SharedStack();
+  const std::string run = "g" + std::to_string(getpid());
+  const std::string group = run + "-edge", a = run + "-a", b = run + "-b", job = run + "-job";
+  TestProducer producer(stack.kafka_brokers);
+  producer.Send(nebula::AppKey(a), Record(a, 1, WebSpec(1)));
+  producer.Send(nebula::AppKey(b), Record(b, 4, WebSpec(2)));
+  producer.Send(nebula::DeviceGroupKey(group), GroupRecord(group, 1, {a}));
+
+  std::atomic<int> changes{0};
+  DesiredFeed feed(stack.kafka_brokers, {}, run, DesiredView::ForGroup(group), [&] { ++changes; });
+  feed.Start();
+  REQUIRE(Eventually([&] { return feed.Snapshot().caught_up(); }, 30s));
+  auto view = feed.Snapshot();
+  CHECK(view.apps() == std::vector<std::string>{a});
+  CHECK(view.Desire(a).kind == DesireKind::kPresent);  // read by the second reader before catching up
+
+  // b joins the group with a cron job: their records (written long before) are read.
+  producer.Send(nebula::CronJobKey(job), CronRecord(job, 1, "* * * * *", "busybox:1"));
+  producer.Send(nebula::DeviceGroupKey(group), GroupRecord(group, 2, {a, b}, {job}));
+  REQUIRE(Eventually([&] { return feed.Snapshot().Desire(b).generation == 4; }, 30s));
+  REQUIRE(Eventually([&] { return feed.Snapshot().CronJobs().size() == 1; }, 30s));
+  CHECK(feed.Snapshot().apps() == std::vector<std::string>{a, b});
+
+  // a leaves, a global prune comes.
+  producer.Send(nebula::DeviceGroupKey(group), GroupRecord(group, 3, {b}, {job}, 5));
+  REQUIRE(Eventually([&] { return feed.Snapshot().apps() == std::vector<std::string>{b}; }, 30s));
+  CHECK(feed.Snapshot().group_prune_generation() == 5);
+  feed.Stop();
+}

@@ -53,6 +53,9 @@ TEST_CASE("the config hash ignores what does not affect the container", "[unit][
   s.set_pull_policy(nebula::v1::PULL_POLICY_ALWAYS);
   CHECK(Hash(s) == base);
   s = WebSpec();
+  s.set_pull_nonce(5);  // "pull" replaces by image ID, never by hash
+  CHECK(Hash(s) == base);
+  s = WebSpec();
   s.mutable_containers_per()->set_instance(7);  // the count changes which indexes exist, not index 0
   CHECK(Hash(s) == base);
   s = WebSpec();

@@ -69,7 +69,7 @@ TEST_CASE("records of other apps and other kinds are not mine", "[unit][desired]
   DesiredView view({"web"});
   CHECK(view.Apply("app/db", Record("db", 1, WebSpec())) == ApplyResult::kNotMine);
   CHECK(view.Apply("group/web", Record("web", 1, WebSpec())) == ApplyResult::kNotMine);
-  CHECK(view.Apply("global", std::string("x")) == ApplyResult::kNotMine);
+  CHECK(view.Apply("global", std::string("x")) == ApplyResult::kMalformed);  // every agent follows "global"
   CHECK(view.Apply("app/", std::nullopt) == ApplyResult::kNotMine);
   CHECK(view.Desire("web").kind == DesireKind::kUnknown);
 }

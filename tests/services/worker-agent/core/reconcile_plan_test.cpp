@@ -148,18 +148,73 @@ TEST_CASE("an image change pulls first, then replaces all", "[unit][plan]") {
   CHECK(Kinds(plan.steps[2]) == std::vector<ActionKind>(2, kCreate));
 }
 
-TEST_CASE("pull policy: always pulls when creating, never does not pull", "[unit][plan]") {
+TEST_CASE("pull policy: always refreshes first, never does not pull", "[unit][plan]") {
   AppSpec always = WebSpec(1);
   always.set_pull_policy(nebula::v1::PULL_POLICY_ALWAYS);
   auto plan = PlanOne(Input({{"web", Present(always, 1)}}));
-  REQUIRE(plan.steps.size() == 2);
+  REQUIRE(plan.steps.size() == 1);  // the refresh pull, alone
   CHECK(Kinds(plan.steps[0]) == std::vector<ActionKind>{kPull});
+  CHECK(plan.pull_key == "g1/n0");
+  CHECK_FALSE(plan.converged());
 
   AppSpec never = WebSpec(1);
   never.set_pull_policy(nebula::v1::PULL_POLICY_NEVER);
+  never.set_pull_nonce(4);
   plan = PlanOne(Input({{"web", Present(never, 1)}}, {}, {}));
   REQUIRE(plan.steps.size() == 1);
   CHECK(Kinds(plan.steps[0]) == std::vector<ActionKind>{kCreate});
+  CHECK(plan.pull_key.empty());
+}
+
+TEST_CASE("pull keys: a nonce for any policy but never, always adds the generation", "[unit][plan]") {
+  AppSpec s = WebSpec(1);
+  CHECK(PullKey(s, 3).empty());
+  s.set_pull_nonce(2);
+  CHECK(PullKey(s, 3) == "n2");
+  s.set_pull_policy(nebula::v1::PULL_POLICY_ALWAYS);
+  CHECK(PullKey(s, 3) == "g3/n2");
+  s.set_pull_policy(nebula::v1::PULL_POLICY_NEVER);
+  CHECK(PullKey(s, 3).empty());
+}
+
+TEST_CASE("after a pull refresh only the containers whose image ID changed are replaced", "[unit][plan]") {
+  AppSpec spec = WebSpec(3);
+  auto containers = Running("web", spec, 1, 3);
+  containers[0].image_id = "sha256:old";
+  containers[1].image_id = "sha256:new";
+  containers[2].image_id = "sha256:old";
+  spec.set_pull_nonce(1);  // not part of the hash: the containers still match it
+  auto in = Input({{"web", Present(spec, 2)}}, containers);
+  in.image_ids["nebtest/web:1"] = "sha256:new";
+
+  auto plan = PlanOne(in);  // first the pull
+  REQUIRE(plan.steps.size() == 1);
+  CHECK(Kinds(plan.steps[0]) == std::vector<ActionKind>{kPull});
+  CHECK(plan.pull_key == "n1");
+
+  in.pulled["web"] = "n1";
+  plan = PlanOne(in);
+  REQUIRE(plan.steps.size() == 2);
+  CHECK(Ids(plan.steps[0]) == std::set<std::string>{containers[0].id, containers[2].id});
+  CHECK(plan.steps[0][0].reason == "image changed");
+  CHECK(Indexes(plan.steps[1]) == std::vector<int32_t>{0, 2});
+
+  // An app that never asked for a pull keeps containers of an older image.
+  auto plain = Input({{"web", Present(WebSpec(3), 2)}}, containers);
+  plain.image_ids["nebtest/web:1"] = "sha256:new";
+  CHECK(PlanOne(plain).converged());
+}
+
+TEST_CASE("an unhealthy container is restarted", "[unit][plan]") {
+  auto containers = Running("web", WebSpec(2), 1, 2);
+  containers[1].health = "unhealthy";
+  containers[0].health = "healthy";
+  auto plan = PlanOne(Input({{"web", Present(WebSpec(2), 1)}}, containers));
+  REQUIRE(plan.steps.size() == 1);
+  REQUIRE(plan.steps[0].size() == 1);
+  CHECK(plan.steps[0][0].kind == ActionKind::kRestartContainer);
+  CHECK(plan.steps[0][0].container_id == containers[1].id);
+  CHECK(Describe(plan.steps[0][0]) == "restart web[1] web-1-abcde (unhealthy)");
 }
 
 TEST_CASE("running=false removes every container of the app", "[unit][plan]") {

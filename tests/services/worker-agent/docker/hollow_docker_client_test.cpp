@@ -1,0 +1,48 @@
+// The hollow runtime behaves like dockerd where the agent looks: labels, states, name conflicts,
+// images; the reconciler converges on it.
+#include <catch2/catch.hpp>
+
+#include "../test_apps.h"
+#include "agent/reconciler.h"
+#include "docker/hollow_docker_client.h"
+#include "error.h"
+
+using namespace nebula::agent;
+using namespace nebula::agent::testing;
+
+TEST_CASE("hollow runtime: containers are records with dockerd's semantics", "[unit][hollow]") {
+  HollowDockerClient docker;
+  const auto spec = BuildContainerSpec("web", WebSpec(1), 1, 0, kSettings);
+  CHECK_THROWS_AS(docker.CreateContainer(spec, "web-0"), nebula::Error);  // no image yet
+  CHECK_FALSE(docker.InspectImage(spec.image).has_value());
+  docker.PullImage(spec.image);
+  const auto id = docker.CreateContainer(spec, "web-0");
+  try {
+    docker.CreateContainer(spec, "web-0");
+    FAIL("duplicate name");
+  } catch (const nebula::Error& e) {
+    CHECK(e.code() == nebula::ErrorCode::kAlreadyExists);
+  }
+  docker.StartContainer(id);
+  auto listed = docker.ListContainers({{"dev.nebula.app", "web"}});
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].state == "running");
+  CHECK(listed[0].image_id == docker.InspectImage(spec.image)->id);
+  CHECK(docker.InspectContainer(id).env == spec.env);
+  CHECK(docker.ListContainers({{"dev.nebula.app", "db"}}).empty());
+  CHECK(docker.PruneImages() == 0);  // in use
+  docker.RemoveContainer(id);
+  CHECK(docker.PruneImages() == 1);
+  CHECK_THROWS_AS(docker.RemoveContainer(id), nebula::Error);
+}
+
+TEST_CASE("hollow runtime: the reconciler converges on it", "[unit][hollow]") {
+  HollowDockerClient docker;
+  DesiredView view({"web"});
+  view.Apply("app/web", Record("web", 1, WebSpec(20)));
+  view.MarkCaughtUp();
+  Reconciler reconciler(docker, [&] { return view; }, kHost, kSettings, ReconcilerOptions{});
+  CHECK(reconciler.RunPass() == PassResult::kActed);
+  CHECK(reconciler.RunPass() == PassResult::kConverged);
+  CHECK(reconciler.Status().apps[0].running_containers == 20);
+}
