@@ -5,14 +5,17 @@ namespace nebula::cli {
 const char* const kExitCodeHelp =
     "Exit codes:\n"
     "  0  success\n"
-    "  1  usage: unknown command or flag, missing argument, or a flag value that does not parse\n"
+    "  1  usage: unknown command or flag, missing argument, a flag value, file (apply -f) or config\n"
+    "     file that does not parse\n"
     "     (nothing was sent)\n"
     "  2  not found\n"
     "  3  conflict: already exists, or --expected-generation did not match (ABORTED)\n"
     "  4  invalid argument: the api-manager rejected the input (the field is named)\n"
     "  5  unavailable: the api-manager could not be reached before --timeout\n"
     "  6  unauthenticated or permission denied\n"
-    "  7  any other error";
+    "  7  any other error\n"
+    "  8  --wait: the rollout failed (hosts reported errors for the new generation)\n"
+    "  9  --wait: the rollout did not finish before --timeout (the change itself was made)";
 
 int ExitCodeFor(ErrorCode code) {
   switch (code) {

@@ -16,6 +16,8 @@ enum ExitCode : int {
   kExitUnavailable = 5,      // UNAVAILABLE or DEADLINE_EXCEEDED: the api-manager was not reached in time
   kExitDenied = 6,           // UNAUTHENTICATED, PERMISSION_DENIED
   kExitInternal = 7,         // anything else
+  kExitRolloutFailed = 8,    // --wait: a host reported errors for the new generation
+  kExitWaitTimeout = 9,      // --wait: the rollout did not finish before --timeout
 };
 
 int ExitCodeFor(ErrorCode code);

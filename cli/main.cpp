@@ -2,44 +2,40 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
-#include <map>
 
 #include "app_commands.h"
+#include "apply_command.h"
 #include "exit_codes.h"
+#include "identity_commands.h"
+#include "resource_commands.h"
 
 int main(int argc, char** argv) {
   using namespace nebula::cli;
-  CLI::App root("nebula: manage the apps of a Nebula cluster", "nebula");
+  CLI::App root("nebula: manage the apps, device groups, cron jobs and users of a Nebula cluster", "nebula");
   root.require_subcommand(1);
   root.fallthrough();
 
   GlobalOptions global;
-  root.add_option("--endpoint", global.endpoint, "api-manager address")
-      ->type_name("HOST:PORT")
-      ->envname("NEBULA_ENDPOINT")
-      ->capture_default_str();
-  const std::map<std::string, OutputFormat> formats = {
-      {"table", OutputFormat::kTable}, {"json", OutputFormat::kJson}, {"yaml", OutputFormat::kYaml}};
-  std::string output = "table";
-  root.add_option("-o,--output", output, "Output format: table|json|yaml (json: proto3 JSON, as the REST API)")
-      ->type_name("FORMAT")
-      ->check(CLI::IsMember({"table", "json", "yaml"}))
-      ->capture_default_str();
-  root.add_option("--timeout", global.timeout_seconds, "Seconds one command may take, retries included")
-      ->type_name("SECONDS")
-      ->check(CLI::Range(0.1, 86400.0))
-      ->capture_default_str();
+  AddGlobalFlags(root, &global);
   root.footer(std::string(kExitCodeHelp) +
-              "\n\nEnvironment:\n  NEBULA_ENDPOINT  default for --endpoint\n\n"
-              "Example:\n  nebula --endpoint 10.0.0.5:50051 apps get web -o json\n"
-              "Run `nebula apps <verb> --help` for each verb's flags.");
+              "\n\nEnvironment (a flag wins over its variable, both win over the config context):\n"
+              "  NEBULA_ENDPOINT NEBULA_TOKEN NEBULA_USER NEBULA_PASSWORD NEBULA_CONTEXT NEBULA_CONFIG\n"
+              "  NEBULA_CA_CERT NEBULA_CLIENT_CERT NEBULA_CLIENT_KEY\n\n"
+              "Examples:\n"
+              "  nebula login --endpoint 10.0.0.5:50051 --token \"$TOKEN\"\n"
+              "  nebula apps create web --image nginx:1.27 --port 8080:80 --wait\n"
+              "  nebula apply -f cluster.yaml --dry-run\n"
+              "Run `nebula <command> --help` for each command's flags and examples.");
 
   Action action;
   AddAppsCommands(root, global, &action);
+  AddResourceCommands(root, global, &action);
+  AddIdentityCommands(root, global, &action);
+  AddApplyCommand(root, global, &action);
+  AddLocalCommands(root, global, &action);
 
   try {
     root.parse(argc, argv);
-    global.output = formats.at(output);
     return action ? action() : kExitUsage;
   } catch (const CLI::CallForHelp& e) {
     return root.exit(e);

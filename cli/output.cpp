@@ -183,4 +183,29 @@ std::string AppTable(const std::vector<v1::App>& apps, std::chrono::system_clock
   return out;
 }
 
+std::string Table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size());
+    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], std::max<size_t>(row[c].size(), 1));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      const std::string cell = row[c].empty() ? "-" : row[c];
+      line += c + 1 < row.size() ? Pad(cell, widths[c] + 3) : cell;
+    }
+    out += line + '\n';
+  }
+  return out;
+}
+
+std::string AgeOf(const google::protobuf::Timestamp& time, bool set, std::chrono::system_clock::time_point now) {
+  if (!set) return "-";
+  const auto then = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+      std::chrono::nanoseconds(google::protobuf::util::TimeUtil::TimestampToNanoseconds(time))));
+  return Age(now - then);
+}
+
 }  // namespace nebula::cli

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <google/protobuf/timestamp.pb.h>
+
 #include "nebula/v1/app.pb.h"
 
 namespace nebula::cli {
@@ -23,6 +25,11 @@ std::string Render(const google::protobuf::Message& message, OutputFormat format
 
 // NAME GENERATION IMAGE CONTAINERS RUNNING UPDATED, one row per app, columns padded to fit.
 std::string AppTable(const std::vector<v1::App>& apps, std::chrono::system_clock::time_point now);
+
+// Rows of cells (the first row is the header), columns padded to fit; "-" for an empty cell.
+std::string Table(const std::vector<std::vector<std::string>>& rows);
+// kubectl-style age of a protobuf timestamp; "-" if unset.
+std::string AgeOf(const google::protobuf::Timestamp& time, bool set, std::chrono::system_clock::time_point now);
 
 // "1/host", "3/host", "2/cpu", "1/512MiB": the CONTAINERS column.
 std::string ContainersColumn(const v1::AppSpec& spec);

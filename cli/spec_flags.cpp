@@ -305,4 +305,96 @@ SpecChange BuildSpecChange(const SpecFlags& flags) {
   return change;
 }
 
+namespace {
+
+template <typename Field, typename Same>
+void MergeList(const Field& current, Field* given, Same&& same) {
+  Field merged = current;
+  for (const auto& item : *given) {
+    auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& old) { return same(old, item); });
+    if (it != merged.end()) *it = item;
+    else *merged.Add() = item;
+  }
+  *given = std::move(merged);
+}
+
+bool Masked(const SpecChange& change, const std::string& path) {
+  return std::find(change.update_mask.begin(), change.update_mask.end(), path) != change.update_mask.end();
+}
+
+}  // namespace
+
+SpecChange MergeIntoCurrent(const v1::AppSpec& current, SpecChange change) {
+  auto& spec = change.spec;
+  // A field that is in the mask but empty in the change was --clear'ed: leave it empty.
+  if (Masked(change, "spec.env") && !spec.env().empty()) {
+    auto given = spec.env();
+    *spec.mutable_env() = current.env();
+    for (const auto& [k, v] : given) (*spec.mutable_env())[k] = v;
+  }
+  if (Masked(change, "spec.labels") && !spec.labels().empty()) {
+    auto given = spec.labels();
+    *spec.mutable_labels() = current.labels();
+    for (const auto& [k, v] : given) (*spec.mutable_labels())[k] = v;
+  }
+  if (Masked(change, "spec.ports") && spec.ports_size() > 0)
+    MergeList(current.ports(), spec.mutable_ports(), [](const v1::PortMapping& a, const v1::PortMapping& b) {
+      const auto proto = [](v1::Protocol p) { return p == v1::PROTOCOL_UNSPECIFIED ? v1::PROTOCOL_TCP : p; };
+      return a.host_port() == b.host_port() && proto(a.protocol()) == proto(b.protocol());
+    });
+  if (Masked(change, "spec.volumes") && spec.volumes_size() > 0)
+    MergeList(current.volumes(), spec.mutable_volumes(),
+              [](const v1::VolumeMount& a, const v1::VolumeMount& b) { return a.target() == b.target(); });
+  if (Masked(change, "spec.devices") && spec.devices_size() > 0)
+    MergeList(current.devices(), spec.mutable_devices(),
+              [](const v1::DeviceMapping& a, const v1::DeviceMapping& b) { return a.host_path() == b.host_path(); });
+  if (Masked(change, "spec.networks") && spec.networks_size() > 0)
+    MergeList(current.networks(), spec.mutable_networks(), [](const std::string& a, const std::string& b) { return a == b; });
+  return change;
+}
+
+CronJobChange BuildCronJobChange(const SpecFlags& flags, const std::optional<std::string>& schedule) {
+  for (const auto& field : flags.clear)
+    if (field == "ports" || field == "labels")
+      Reject("--clear", field, "a cron job has no " + field + "; expected env, volumes, devices, networks, command or args");
+  const SpecChange app = BuildSpecChange(flags);
+  CronJobChange change;
+  auto& job = change.job;
+  auto* spec = job.mutable_spec();
+  spec->set_image(app.spec.image());
+  *spec->mutable_env() = app.spec.env();
+  *spec->mutable_volumes() = app.spec.volumes();
+  *spec->mutable_devices() = app.spec.devices();
+  spec->set_privileged(app.spec.privileged());
+  *spec->mutable_networks() = app.spec.networks();
+  *spec->mutable_command() = app.spec.command();
+  *spec->mutable_args() = app.spec.args();
+  if (app.spec.has_resources()) *spec->mutable_resources() = app.spec.resources();
+  spec->set_pull_policy(app.spec.pull_policy());
+  if (schedule) {
+    if (schedule->empty()) Reject("--schedule", *schedule, "expected a five-field cron expression, e.g. \"*/5 * * * *\"");
+    job.set_schedule(*schedule);
+    change.update_mask.push_back("schedule");
+  }
+  for (const auto& path : app.update_mask) {
+    if (path == "spec.running") {
+      job.set_running(app.spec.running());
+      change.update_mask.push_back("running");
+    } else {
+      change.update_mask.push_back(path);
+    }
+  }
+  return change;
+}
+
+std::pair<std::string, v1::Access> ParseGrant(std::string_view flag, std::string_view value) {
+  const size_t eq = value.rfind('=');
+  if (eq == std::string_view::npos || eq == 0)
+    Reject(flag, value, "expected PATTERN=ro|rw, e.g. web-*=rw or *=ro");
+  const std::string_view access = value.substr(eq + 1);
+  if (access == "ro") return {std::string(value.substr(0, eq)), v1::ACCESS_RO};
+  if (access == "rw") return {std::string(value.substr(0, eq)), v1::ACCESS_RW};
+  Reject(flag, value, "access must be ro or rw; expected PATTERN=ro|rw");
+}
+
 }  // namespace nebula::cli

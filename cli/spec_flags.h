@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "nebula/v1/app.pb.h"
+#include "nebula/v1/cron_job.pb.h"
+#include "nebula/v1/identity.pb.h"
 
 namespace nebula::cli {
 
@@ -46,6 +48,23 @@ struct SpecChange {
 };
 
 SpecChange BuildSpecChange(const SpecFlags& flags);
+
+// `nebula apps patch`: the change merged into the current spec, for the fields the change sets. Maps
+// (env, labels) keep the current keys and add/override the given ones; ports are matched by
+// host port and protocol, volumes by target, devices by host path, networks by name: a given entry
+// replaces its match or is appended. Scalars and command/args are replaced. --clear still empties.
+SpecChange MergeIntoCurrent(const v1::AppSpec& current, SpecChange change);
+
+// `nebula cron-jobs create|update`: the same flags (the subset a CronJobSpec has) plus --schedule.
+// --running/--stopped set CronJob.running. Mask paths: "schedule", "running", "spec.<field>".
+struct CronJobChange {
+  v1::CronJob job;
+  std::vector<std::string> update_mask;
+};
+CronJobChange BuildCronJobChange(const SpecFlags& flags, const std::optional<std::string>& schedule);
+
+// `--app web-*=rw` of user-groups: PATTERN=ro|rw.
+std::pair<std::string, v1::Access> ParseGrant(std::string_view flag, std::string_view value);
 
 // The names --clear accepts.
 const std::vector<std::string>& ClearableFields();

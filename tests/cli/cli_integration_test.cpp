@@ -205,7 +205,7 @@ TEST_CASE("usage errors exit 1 and send nothing") {
 
   auto help = Nebula({"apps", "update", "--help"});
   CHECK(help.exit_code == 0);
-  CHECK_THAT(help.out, Catch::Contains("Example:") && Catch::Contains("--expected-generation") &&
+  CHECK_THAT(help.out, Catch::Contains("Examples:") && Catch::Contains("--expected-generation") &&
                            Catch::Contains("WHOLE env map"));
   auto root_help = Nebula({"--help"});
   CHECK(root_help.exit_code == 0);

@@ -1,0 +1,57 @@
+// --wait's decisions and rendering: when a rollout is done, bars and plain lines.
+#include <catch2/catch.hpp>
+
+#include "progress.h"
+
+using namespace nebula::cli;
+namespace v1 = nebula::v1;
+
+namespace {
+
+v1::AppStatus Status(int64_t generation, int desired, int converged, int failed, v1::AppStatus::Rollout rollout) {
+  v1::AppStatus s;
+  s.set_app("web");
+  s.set_generation(generation);
+  s.set_hosts_desired(desired);
+  s.set_hosts_observed(converged);
+  s.set_hosts_converged(converged);
+  s.set_hosts_failed(failed);
+  s.set_rollout(rollout);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("An older generation's outcome means keep waiting") {
+  CHECK(Evaluate(Status(4, 2, 2, 0, v1::AppStatus::CONVERGED), 5) == RolloutState::kWaiting);
+  CHECK(Evaluate(Status(4, 2, 0, 1, v1::AppStatus::FAILED), 5) == RolloutState::kWaiting);
+}
+
+TEST_CASE("The target generation converged, failed or is still progressing") {
+  CHECK(Evaluate(Status(5, 2, 2, 0, v1::AppStatus::CONVERGED), 5) == RolloutState::kConverged);
+  CHECK(Evaluate(Status(6, 2, 2, 0, v1::AppStatus::CONVERGED), 5) == RolloutState::kConverged);
+  CHECK(Evaluate(Status(5, 2, 0, 1, v1::AppStatus::FAILED), 5) == RolloutState::kFailed);
+  CHECK(Evaluate(Status(5, 2, 1, 0, v1::AppStatus::PROGRESSING), 5) == RolloutState::kWaiting);
+}
+
+TEST_CASE("The bar fills with converged hosts") {
+  CHECK(ProgressBar(Status(7, 4, 1, 0, v1::AppStatus::PROGRESSING), 8) ==
+        "[##------] 1/4 hosts converged, 0 failed  web generation 7");
+  CHECK(ProgressBar(Status(7, 0, 0, 0, v1::AppStatus::CONVERGED), 4) ==
+        "[####] 0/0 hosts converged, 0 failed  web generation 7");
+}
+
+TEST_CASE("Plain lines carry the counters and the state") {
+  CHECK(ProgressLine(Status(7, 3, 2, 1, v1::AppStatus::FAILED)) ==
+        "web generation 7: 2/3 hosts converged, 1 failed, 2 observed (FAILED)");
+}
+
+TEST_CASE("Failing hosts are listed with their errors") {
+  auto s = Status(7, 2, 0, 1, v1::AppStatus::FAILED);
+  auto* host = s.add_failing_hosts();
+  host->set_worker_id("w1");
+  host->set_hostname("box-1");
+  host->add_errors("pull nope:1: not found");
+  host->add_errors("retrying");
+  CHECK(FailingHosts(s) == "  worker w1 (box-1): pull nope:1: not found; retrying\n");
+}
