@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# worker-agent benchmarks on a running dev stack (source its stack.env first):
+#   1. converge: one agent converging an app of N containers, against the same N containers created
+#      directly with `docker run -d`, P at a time (the agent's --docker-parallelism);
+#   2. idle: the agent's RSS, threads and CPU with 10 apps of 1 container each, once converged,
+#      with librdkafka defaults and with smaller fetch queues (--kafka-setting).
+# Usage: idle_and_converge.sh <bin dir> [N=20] [P=8]. Prints one line per measurement. Removes what it made.
+set -euo pipefail
+BIN=${1:?bin dir}; N=${2:-20}; P=${3:-8}
+: "${NEBULA_ENDPOINT:?source the stack.env}" "${NEBULA_KAFKA_BROKERS:?}" "${NEBULA_SAMPLE_IMAGE:?}"
+RUN=wab$$
+export NEBULA_ENDPOINT
+now() { date +%s.%N; }
+running() { docker ps -q --filter "label=$1" | wc -l; }
+cleanup() {
+  docker ps -aq --filter "label=dev.nebula.worker=$RUN" --filter "label=dev.nebula.worker=$RUN-idle" | xargs -r docker rm -f >/dev/null
+  docker ps -aq --filter "label=wa-bench=$RUN" | xargs -r docker rm -f >/dev/null
+  for a in "$RUN-c" $(seq -f "$RUN-i%g" 1 10); do "$BIN/nebula" apps delete "$a" >/dev/null 2>&1 || true; done
+  [[ -n ${AGENT:-} ]] && kill "$AGENT" 2>/dev/null || true
+}
+trap cleanup EXIT
+docker image inspect "$NEBULA_SAMPLE_IMAGE" >/dev/null 2>&1 || docker pull -q "$NEBULA_SAMPLE_IMAGE" >/dev/null
+
+# 1a. direct: N containers, P at a time.
+t0=$(now)
+seq 1 "$N" | xargs -P "$P" -I{} docker run -d --label "wa-bench=$RUN" "$NEBULA_SAMPLE_IMAGE" >/dev/null
+t1=$(now)
+echo "converge direct: $N containers with docker run -d, $P in parallel: $(echo "$t1 - $t0" | bc) s"
+docker ps -aq --filter "label=wa-bench=$RUN" | xargs -r docker rm -f >/dev/null
+
+# 1b. agent: app created through the API, agent already running and synced.
+"$BIN/nebula-worker-agent" --apps "$RUN-c" --worker-id "$RUN" --kafka-brokers "$NEBULA_KAFKA_BROKERS" \
+  --listen 127.0.0.1:0 --docker-parallelism "$P" --stop-timeout-seconds 1 --log-level warn &
+AGENT=$!
+sleep 3
+t0=$(now)
+"$BIN/nebula" apps create "$RUN-c" --image "$NEBULA_SAMPLE_IMAGE" --containers "$N" >/dev/null
+until [[ $(running "dev.nebula.worker=$RUN") -ge $N ]]; do sleep 0.05; done
+t1=$(now)
+echo "converge agent: $N containers from 'apps create' to all running: $(echo "$t1 - $t0" | bc) s"
+kill "$AGENT"; wait "$AGENT" 2>/dev/null || true; AGENT=
+"$BIN/nebula" apps delete "$RUN-c" >/dev/null
+docker ps -aq --filter "label=dev.nebula.worker=$RUN" | xargs -r docker rm -f >/dev/null
+
+# 2. idle with 10 apps.
+APPS=$(seq -s, -f "$RUN-i%g" 1 10)
+for a in ${APPS//,/ }; do "$BIN/nebula" apps create "$a" --image "$NEBULA_SAMPLE_IMAGE" >/dev/null; done
+idle() {
+  local label=$1; shift
+  "$BIN/nebula-worker-agent" --apps "$APPS" --worker-id "$RUN-idle" --kafka-brokers "$NEBULA_KAFKA_BROKERS" \
+    --listen 127.0.0.1:0 --log-level warn "$@" &
+  AGENT=$!
+  until [[ $(running "dev.nebula.worker=$RUN-idle") -ge 10 ]]; do sleep 0.1; done
+  sleep 20
+  local ticks0 ticks1
+  ticks0=$(awk '{print $14+$15}' "/proc/$AGENT/stat")
+  sleep 30
+  ticks1=$(awk '{print $14+$15}' "/proc/$AGENT/stat")
+  local rss threads
+  rss=$(awk '/VmRSS/{print $2}' "/proc/$AGENT/status")
+  threads=$(awk '/Threads/{print $2}' "/proc/$AGENT/status")
+  echo "idle $label: RSS $((rss / 1024)) MiB ($rss kB), $threads threads, CPU $(echo "scale=2; ($ticks1 - $ticks0) * 100 / $(getconf CLK_TCK) / 30" | bc) % over 30 s"
+  kill "$AGENT"; wait "$AGENT" 2>/dev/null || true; AGENT=
+}
+idle "librdkafka defaults"
+idle "small fetch queues" --kafka-setting queued.max.messages.kbytes=1024 --kafka-setting fetch.max.bytes=1048576 \
+  --kafka-setting queued.min.messages=100
