@@ -13,10 +13,12 @@ export NEBULA_ENDPOINT
 now() { date +%s.%N; }
 running() { docker ps -q --filter "label=$1" | wc -l; }
 cleanup() {
-  docker ps -aq --filter "label=dev.nebula.worker=$RUN" --filter "label=dev.nebula.worker=$RUN-idle" | xargs -r docker rm -f >/dev/null
+  [[ -n ${AGENT:-} ]] && kill "$AGENT" 2>/dev/null && wait "$AGENT" 2>/dev/null || true
+  for w in "$RUN" "$RUN-idle"; do  # two label filters would mean both at once
+    docker ps -aq --filter "label=dev.nebula.worker=$w" | xargs -r docker rm -f >/dev/null
+  done
   docker ps -aq --filter "label=wa-bench=$RUN" | xargs -r docker rm -f >/dev/null
   for a in "$RUN-c" $(seq -f "$RUN-i%g" 1 10); do "$BIN/nebula" apps delete "$a" >/dev/null 2>&1 || true; done
-  [[ -n ${AGENT:-} ]] && kill "$AGENT" 2>/dev/null || true
 }
 trap cleanup EXIT
 docker image inspect "$NEBULA_SAMPLE_IMAGE" >/dev/null 2>&1 || docker pull -q "$NEBULA_SAMPLE_IMAGE" >/dev/null
