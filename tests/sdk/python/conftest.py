@@ -1,5 +1,6 @@
-"""Fixtures of the Python SDK tests: one real dev stack (PostgreSQL, Kafka, api-manager, one worker agent)
-per pytest session, started with `nebula-devstack up --detach` like tests/support/stack_fixture.cpp does."""
+"""Fixtures of the Python SDK tests: one real dev stack (PostgreSQL, Kafka, api-manager with --auth required,
+one worker agent) per pytest session, started with `nebula-devstack up --detach` like
+tests/support/stack_fixture.cpp does. Clients use the bootstrap admin token from stack.env."""
 from __future__ import annotations
 
 import itertools
@@ -88,7 +89,7 @@ def stack() -> Iterator[Stack]:
     state_dir = Path(tempfile.mkdtemp(prefix="nebula-pysdk-stack-"))
     base = _choose_port_base()
     up = [str(devstack), "up", "--state-dir", str(state_dir), "--port-base", str(base), "--agents", "1",
-          "--apps", ",".join(ROLLOUT_APPS), "--detach"]
+          "--apps", ",".join(ROLLOUT_APPS), "--auth", "required", "--detach"]
     # The devstack must not inherit a developer's stack settings.
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("NEBULA_") or k in ("NEBULA_KAFKA_LIBS", "NEBULA_POSTGRES_BIN")}
