@@ -133,7 +133,7 @@ TEST_CASE("completion scripts and help with examples on every command") {
   }
 }
 
-TEST_CASE("--wait follows a real agent: exit 0 on a converged rollout, 8 on a failed one") {
+TEST_CASE("wait follows a real agent: exit 0 on a converged rollout, 8 on a failed one") {
   const std::string app = "cli-wait";
   const int port = TestPort(10);
   auto agent = StartAgent(app, port);

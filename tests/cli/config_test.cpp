@@ -48,7 +48,7 @@ TEST_CASE("The current context supplies endpoint and credentials") {
   CHECK(c.ca_cert == "/etc/ca.pem");
 }
 
-TEST_CASE("--context picks another context and an unknown one is an error") {
+TEST_CASE("A named context is used and an unknown one is an error") {
   ConnectionOverrides o;
   o.context = "basic";
   const Connection c = Resolve(Sample(), o);
