@@ -98,10 +98,12 @@ std::string ArrayLiteral(const google::protobuf::RepeatedPtrField<std::string>& 
   return out + "}";
 }
 
+// The audit trail ListAuditEvents reads (audit_events, migration 0003): who, which RPC, which object.
+// Never a secret: only names and generations go in.
 void Audit(pqxx::work& tx, const std::string& actor, const std::string& action, const std::string& kind,
-           const std::string& name, const std::string& detail = "") {
-  tx.exec_params("INSERT INTO identity_audit (actor, action, object_kind, object_name, detail) VALUES ($1,$2,$3,$4,$5)",
-                 actor, action, kind, name, detail);
+           const std::string& name, int64_t generation = 0) {
+  tx.exec_params("INSERT INTO audit_events (actor, action, object_kind, object_name, generation) VALUES ($1,$2,$3,$4,$5)",
+                 actor, action, kind, name, generation);
 }
 
 Error UserNotFound(const std::string& name) {
@@ -135,13 +137,6 @@ void WriteMembers(pqxx::work& tx, const UserGroup& group) {
       "INSERT INTO identity_group_members (group_name, user_name, position) "
       "SELECT $1, m.name, m.pos FROM unnest($2::text[]) WITH ORDINALITY AS m(name, pos)",
       group.name(), ArrayLiteral(group.members()));
-}
-
-std::string GroupSummary(const UserGroup& g) {
-  return "admin=" + std::string(g.admin() ? "true" : "false") +
-         " pruning_allowed=" + std::string(g.pruning_allowed() ? "true" : "false") +
-         " members=" + std::to_string(g.members_size()) + " apps=" + std::to_string(g.apps_size()) +
-         " device_groups=" + std::to_string(g.device_groups_size()) + " cron_jobs=" + std::to_string(g.cron_jobs_size());
 }
 
 UserGroup ReadGroup(pqxx::transaction_base& tx, const std::string& name) {
@@ -204,7 +199,7 @@ User PgIdentityStore::CreateUser(const std::string& name, const std::string& pas
       throw Error(ErrorCode::kAlreadyExists, "user " + QuoteForMessage(name) +
                                                  " already exists; UpdateUser changes its password");
     out = UserFromRow(rows[0]);
-    Audit(tx, actor, "user.create", "user", name);
+    Audit(tx, actor, "CreateUser", "user", name);
     tx.commit();
   });
   return out;
@@ -242,7 +237,7 @@ User PgIdentityStore::SetPassword(const std::string& name, const std::string& pa
                                name, password_hash);
     if (rows.empty()) throw UserNotFound(name);
     out = UserFromRow(rows[0]);
-    Audit(tx, actor, "user.set_password", "user", name);
+    Audit(tx, actor, "UpdateUser", "user", name);
     tx.commit();
   });
   return out;
@@ -256,10 +251,9 @@ void PgIdentityStore::DeleteUser(const std::string& name, const std::string& act
         "UPDATE identity_groups SET generation = generation + 1, update_time = now() WHERE name IN "
         "(SELECT group_name FROM identity_group_members WHERE user_name = $1)",
         name);
-    auto tokens = tx.exec_params("SELECT count(*) FROM identity_tokens WHERE user_name = $1", name);
     auto rows = tx.exec_params("DELETE FROM identity_users WHERE name = $1 RETURNING name", name);
     if (rows.empty()) throw UserNotFound(name);
-    Audit(tx, actor, "user.delete", "user", name, "tokens revoked: " + tokens[0][0].as<std::string>());
+    Audit(tx, actor, "DeleteUser", "user", name);
     tx.commit();
   });
 }
@@ -280,8 +274,7 @@ Token PgIdentityStore::CreateToken(const Token& token, const std::string& secret
                     "RETURNING ") + kTokenColumns,
         token.id(), token.user(), secret_hash, token.description(), expire_us);
     out = TokenFromRow(rows[0]).token;
-    Audit(tx, actor, "token.create", "token", token.id(),
-          "user=" + token.user() + (expires ? " expires=" + TimeUtil::ToString(token.expire_time()) : ""));
+    Audit(tx, actor, "CreateToken", "token", token.id());
     tx.commit();
   });
   return out;
@@ -306,7 +299,7 @@ void PgIdentityStore::DeleteToken(const std::string& id, const std::string& acto
     pqxx::work tx(conn);
     auto rows = tx.exec_params("DELETE FROM identity_tokens WHERE id = $1 RETURNING user_name", id);
     if (rows.empty()) throw Error(ErrorCode::kNotFound, "token " + QuoteForMessage(id) + " not found");
-    Audit(tx, actor, "token.revoke", "token", id, "user=" + rows[0][0].as<std::string>());
+    Audit(tx, actor, "RevokeToken", "token", id);
     tx.commit();
   });
 }
@@ -325,7 +318,7 @@ UserGroup PgIdentityStore::CreateGroup(const UserGroup& group, const std::string
     CheckMembersExist(tx, group);
     WriteMembers(tx, group);
     out = ReadGroup(tx, group.name());
-    Audit(tx, actor, "user_group.create", "user_group", group.name(), GroupSummary(out));
+    Audit(tx, actor, "CreateUserGroup", "user_group", group.name(), out.generation());
     tx.commit();
   });
   return out;
@@ -372,7 +365,7 @@ UserGroup PgIdentityStore::UpdateGroup(const UserGroup& group, int64_t base_gene
     CheckMembersExist(tx, group);
     WriteMembers(tx, group);
     out = ReadGroup(tx, group.name());
-    Audit(tx, actor, "user_group.update", "user_group", group.name(), GroupSummary(out));
+    Audit(tx, actor, "UpdateUserGroup", "user_group", group.name(), out.generation());
     tx.commit();
   });
   return out;
@@ -383,7 +376,7 @@ void PgIdentityStore::DeleteGroup(const std::string& name, const std::string& ac
     pqxx::work tx(conn);
     auto rows = tx.exec_params("DELETE FROM identity_groups WHERE name = $1 RETURNING name", name);
     if (rows.empty()) throw GroupNotFound(name);
-    Audit(tx, actor, "user_group.delete", "user_group", name);
+    Audit(tx, actor, "DeleteUserGroup", "user_group", name);
     tx.commit();
   });
 }
@@ -395,11 +388,11 @@ void PgIdentityStore::EnsureBootstrapAdmin(const BootstrapAdmin& admin) {
     if (!tx.exec_params("INSERT INTO identity_users (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING name",
                         admin.user)
              .empty())
-      Audit(tx, actor, "user.create", "user", admin.user);
+      Audit(tx, actor, "CreateUser", "user", admin.user);
     if (admin.new_password_hash) {
       tx.exec_params("UPDATE identity_users SET password_hash = $2, update_time = now() WHERE name = $1", admin.user,
                      *admin.new_password_hash);
-      Audit(tx, actor, "user.set_password", "user", admin.user);
+      Audit(tx, actor, "UpdateUser", "user", admin.user);
     }
     auto group = tx.exec_params("SELECT admin FROM identity_groups WHERE name = $1 FOR UPDATE", admin.group);
     if (group.empty()) {
@@ -407,12 +400,12 @@ void PgIdentityStore::EnsureBootstrapAdmin(const BootstrapAdmin& admin) {
       tx.exec_params(
           "INSERT INTO identity_groups (name, admin, pruning_allowed, grants, generation) VALUES ($1, true, true, $2, 1)",
           admin.group, pqxx::binarystring(GrantBytes(empty)));
-      Audit(tx, actor, "user_group.create", "user_group", admin.group, "admin=true pruning_allowed=true");
+      Audit(tx, actor, "CreateUserGroup", "user_group", admin.group, 1);
     } else if (!group[0][0].as<bool>()) {
       tx.exec_params("UPDATE identity_groups SET admin = true, generation = generation + 1, update_time = now() "
                      "WHERE name = $1",
                      admin.group);
-      Audit(tx, actor, "user_group.update", "user_group", admin.group, "admin=true");
+      Audit(tx, actor, "UpdateUserGroup", "user_group", admin.group);
     }
     if (!tx.exec_params(
                "INSERT INTO identity_group_members (group_name, user_name, position) "
@@ -422,7 +415,7 @@ void PgIdentityStore::EnsureBootstrapAdmin(const BootstrapAdmin& admin) {
              .empty()) {
       tx.exec_params("UPDATE identity_groups SET generation = generation + 1, update_time = now() WHERE name = $1",
                      admin.group);
-      Audit(tx, actor, "user_group.update", "user_group", admin.group, "added member " + admin.user);
+      Audit(tx, actor, "UpdateUserGroup", "user_group", admin.group);
     }
     if (admin.token_id) {
       auto token = tx.exec_params("SELECT user_name, secret_hash FROM identity_tokens WHERE id = $1 FOR UPDATE",
@@ -432,11 +425,11 @@ void PgIdentityStore::EnsureBootstrapAdmin(const BootstrapAdmin& admin) {
             "INSERT INTO identity_tokens (id, user_name, secret_hash, description) VALUES ($1, $2, $3, "
             "'bootstrap admin token')",
             *admin.token_id, admin.user, admin.token_secret_hash);
-        Audit(tx, actor, "token.create", "token", *admin.token_id, "user=" + admin.user);
+        Audit(tx, actor, "CreateToken", "token", *admin.token_id);
       } else if (token[0][0].as<std::string>() != admin.user || token[0][1].as<std::string>() != admin.token_secret_hash) {
         tx.exec_params("UPDATE identity_tokens SET user_name = $2, secret_hash = $3, expire_time = NULL WHERE id = $1",
                        *admin.token_id, admin.user, admin.token_secret_hash);
-        Audit(tx, actor, "token.rotate", "token", *admin.token_id, "user=" + admin.user);
+        Audit(tx, actor, "RotateToken", "token", *admin.token_id);
       }
     }
     tx.commit();

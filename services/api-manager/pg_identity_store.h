@@ -1,5 +1,5 @@
 // IdentityStore over PostgreSQL (tables from migrations/0004_identity.sql). Each write is one
-// transaction that also inserts its identity_audit row.
+// transaction that also inserts its audit_events row (0003; identity_audit moved there in 0005).
 #pragma once
 
 #include "access/identity_store.h"

@@ -1,7 +1,8 @@
 // What the identity service and the authenticator need from storage (users, tokens, user groups).
 // The PostgreSQL adapter is pg_identity_store.h; every write is one transaction that also records an
-// audit row (who, what; never a secret). Errors are nebula::Error (kNotFound, kAlreadyExists, kAborted,
-// kInvalidArgument for members that are not users, kUnavailable when the database is unreachable).
+// audit_events row (who, which RPC, which object; never a secret). Errors are nebula::Error
+// (kNotFound, kAlreadyExists, kAborted, kInvalidArgument for members that are not users,
+// kUnavailable when the database is unreachable).
 #pragma once
 
 #include <cstdint>
