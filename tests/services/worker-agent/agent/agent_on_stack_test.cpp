@@ -20,6 +20,8 @@
 #include "desired_keys.h"
 #include "nebula/v1/worker_report.pb.h"
 #include "stack_fixture.h"
+#include "test_apps.h"
+#include "test_producer.h"
 
 using nebula::testing::BackgroundProcess;
 using nebula::testing::CommandResult;
@@ -77,7 +79,8 @@ double SecondsUntilRunning(int index, std::chrono::steady_clock::time_point sinc
 
 // Reads nebula.reports from the start with a plain consumer until `pred` accepts one of this
 // worker's reports (key = worker id), or the timeout passes.
-bool FindReport(const std::function<bool(const nebula::v1::WorkerReport&)>& pred, std::chrono::seconds timeout) {
+bool FindReportOf(const std::string& worker, const std::function<bool(const nebula::v1::WorkerReport&)>& pred,
+                  std::chrono::seconds timeout) {
   std::string error;
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   REQUIRE(conf->set("bootstrap.servers", SharedStack().kafka_brokers, error) == RdKafka::Conf::CONF_OK);
@@ -90,12 +93,16 @@ bool FindReport(const std::function<bool(const nebula::v1::WorkerReport&)>& pred
   bool found = false;
   while (!found && std::chrono::steady_clock::now() < until) {
     std::unique_ptr<RdKafka::Message> m(consumer->consume(200));
-    if (m->err() != RdKafka::ERR_NO_ERROR || !m->key() || *m->key() != WorkerId()) continue;
+    if (m->err() != RdKafka::ERR_NO_ERROR || !m->key() || *m->key() != worker) continue;
     nebula::v1::WorkerReport report;
     if (report.ParseFromArray(m->payload(), static_cast<int>(m->len())) && pred(report)) found = true;
   }
   consumer->close();
   return found;
+}
+
+bool FindReport(const std::function<bool(const nebula::v1::WorkerReport&)>& pred, std::chrono::seconds timeout) {
+  return FindReportOf(WorkerId(), pred, timeout);
 }
 
 }  // namespace
@@ -146,4 +153,69 @@ TEST_CASE("a managed container killed or removed by hand is back within 2 s, and
   CHECK(Nebula({"apps", "delete", kApp}).exit_code == 0);
   CHECK(Eventually([] { return ContainersAt(0, false).empty() && ContainersAt(1, false).empty(); }, 30s));
   CHECK(agent->Stop() == 0);
+}
+
+TEST_CASE("device-group agent: the group's app runs, its cron job runs and reports, an app leaving is stopped",
+          "[integration][group]") {
+  using namespace nebula::agent::testing;
+  const auto& stack = SharedStack();
+  const std::string run = "wag" + std::to_string(getpid());
+  const std::string group = run + "-edge", app = run + "-app", job = run + "-job", worker = run + "-worker";
+  nebula::v1::AppSpec spec;
+  spec.set_image(stack.sample_image);
+  TestProducer producer(stack.kafka_brokers);
+  producer.Send(nebula::AppKey(app), Record(app, 1, spec));
+  producer.Send(nebula::CronJobKey(job), CronRecord(job, 1, "* * * * *", stack.sample_image, {"sh", "-c", "exit 4"}));
+  producer.Send(nebula::DeviceGroupKey(group), GroupRecord(group, 1, {app}, {job}));
+
+  BackgroundProcess agent({stack.bin_dir + "/nebula-worker-agent", "--device-group", group, "--worker-id", worker,
+                           "--kafka-brokers", stack.kafka_brokers, "--docker-host", stack.docker_host, "--listen",
+                           "127.0.0.1:" + std::to_string(TestPort(2)), "--report-interval-seconds", "2"},
+                          {}, stack.state_dir + "/" + worker + ".log");
+  auto app_running = [&] {
+    auto r = Docker({"ps", "-q", "--filter", "label=dev.nebula.worker=" + worker, "--filter",
+                     "label=dev.nebula.app=" + app});
+    return r.exit_code == 0 && !r.out.empty();
+  };
+  const bool up = Eventually(app_running, 60s);
+  INFO(agent.LogTail());
+  REQUIRE(up);
+
+  // The cron job runs at the next full minute; its exit code reaches nebula.reports.
+  const auto worker_id = worker;
+  bool reported = false;
+  std::string errors;
+  const auto until = std::chrono::steady_clock::now() + 100s;
+  while (!reported && std::chrono::steady_clock::now() < until) {
+    reported = FindReportOf(worker_id, [&](const nebula::v1::WorkerReport& report) {
+      if (report.device_group() != group || report.apps_size() != 1 || report.apps(0) != app) return false;
+      for (const auto& c : report.cron_job_reports()) {
+        for (const auto& e : c.errors()) errors += e + "\n";
+        if (c.cron_job() == job && c.has_last_finish_time() && c.last_exit_code() == 4 && c.has_next_run_time()) {
+          return true;
+        }
+      }
+      return false;
+    }, 10s);
+  }
+  INFO(errors << agent.LogTail());
+  CHECK(reported);
+  // Finished runs do not pile up.
+  CHECK(Eventually([&] {
+    auto r = Docker({"ps", "-aq", "--filter", "label=dev.nebula.worker=" + worker, "--filter",
+                     "label=dev.nebula.cron=" + job, "--filter", "status=exited"});
+    return r.exit_code == 0 && r.out.empty();
+  }, 10s));
+
+  // The app leaves the group: stopped.
+  producer.Send(nebula::DeviceGroupKey(group), GroupRecord(group, 2, {}, {}));
+  CHECK(Eventually([&] { return !app_running(); }, 30s));
+  CHECK(agent.Stop() == 0);
+  auto left = Docker({"ps", "-aq", "--filter", "label=dev.nebula.worker=" + worker});
+  if (!left.out.empty()) {
+    std::istringstream in(left.out);
+    std::vector<std::string> args{"rm", "-f"};
+    for (std::string id; in >> id;) args.push_back(id);
+    Docker(args);
+  }
 }
