@@ -20,7 +20,7 @@ import nebula
 
 REPO_DIR = Path(__file__).resolve().parents[3]
 # The agent only runs apps it is told about; rollout tests use these names.
-ROLLOUT_APPS = ("sdk-rollout", "sdk-rollout-aio")
+ROLLOUT_APPS = ("sdk-rollout", "sdk-rollout-aio", "sdk-rollout-fail")
 
 
 @dataclass

@@ -82,3 +82,20 @@ def test_watch_of_an_app_without_hosts_ends_at_once(client: nebula.Client, stack
     assert len(statuses) == 1
     assert statuses[0].rollout == worker_pb2.AppStatus.CONVERGED and statuses[0].hosts_desired == 0
     assert client.wait_for_rollout(name, generation=created.generation, timeout=30).generation == created.generation
+
+
+def test_a_failing_rollout_raises_rollout_failed(client: nebula.Client, stack) -> None:
+    app_name = "sdk-rollout-fail"
+    wait_for_worker(client, stack.worker_id)
+    registry = stack.sample_image.split("/", 1)[0]
+    created = client.create_app(app_name, image=f"{registry}/nebula/no-such-image:1", containers_per={"instance": 1})
+    try:
+        with pytest.raises(nebula.RolloutFailed) as caught:
+            client.wait_for_rollout(app_name, generation=created.generation, timeout=120)
+        status = caught.value.status
+        assert status.rollout == worker_pb2.AppStatus.FAILED and status.generation == created.generation
+        assert status.hosts_failed == 1
+        assert [h.worker_id for h in status.failing_hosts] == [stack.worker_id]
+        assert status.failing_hosts[0].errors and stack.worker_id in str(caught.value)
+    finally:
+        client.delete_app(app_name)
