@@ -81,15 +81,15 @@ grpc::Status ApiService::ListApps(grpc::ServerContext* context, const nebula::v1
 grpc::Status ApiService::UpdateApp(grpc::ServerContext* context, const nebula::v1::UpdateAppRequest* request,
                                    nebula::v1::App* response) {
   return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
     CheckUpdateRequest(*request);
-    *response = ChangeApp(*context, request->app().name(), request->expected_generation(), "UpdateApp",
+    *response = ChangeApp(caller, request->app().name(), request->expected_generation(), "UpdateApp",
                           [&](const nebula::v1::App& current) { return SpecAfterUpdate(current, *request); });
   });
 }
 
-nebula::v1::App ApiService::ChangeApp(const grpc::ServerContext& context, const std::string& name,
-                                      int64_t expected_generation, const char* action, const SpecChange& change) {
-  Caller caller = Authenticate(context);
+nebula::v1::App ApiService::ChangeApp(const Caller& caller, const std::string& name, int64_t expected_generation,
+                                      const char* action, const SpecChange& change) {
   RequireAccess(caller, ObjectKind::kApp, name, Access::kWrite);
   nebula::v1::App app = store_.Update(name, expected_generation, change, {caller.user, action});
   spdlog::info("{} {}: app {} now at generation {}", caller.user, action, name, app.generation());
@@ -111,8 +111,9 @@ grpc::Status ApiService::DeleteApp(grpc::ServerContext* context, const nebula::v
 grpc::Status ApiService::StartApp(grpc::ServerContext* context, const nebula::v1::StartAppRequest* request,
                                   nebula::v1::App* response) {
   return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
     CheckAppVerbRequest(request->name(), request->expected_generation());
-    *response = ChangeApp(*context, request->name(), request->expected_generation(), "StartApp",
+    *response = ChangeApp(caller, request->name(), request->expected_generation(), "StartApp",
                           [](const nebula::v1::App& current) { return SpecWithRunning(current.spec(), true); });
   });
 }
@@ -120,8 +121,9 @@ grpc::Status ApiService::StartApp(grpc::ServerContext* context, const nebula::v1
 grpc::Status ApiService::StopApp(grpc::ServerContext* context, const nebula::v1::StopAppRequest* request,
                                  nebula::v1::App* response) {
   return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
     CheckAppVerbRequest(request->name(), request->expected_generation());
-    *response = ChangeApp(*context, request->name(), request->expected_generation(), "StopApp",
+    *response = ChangeApp(caller, request->name(), request->expected_generation(), "StopApp",
                           [](const nebula::v1::App& current) { return SpecWithRunning(current.spec(), false); });
   });
 }
@@ -129,10 +131,11 @@ grpc::Status ApiService::StopApp(grpc::ServerContext* context, const nebula::v1:
 grpc::Status ApiService::RestartApp(grpc::ServerContext* context, const nebula::v1::RestartAppRequest* request,
                                     nebula::v1::App* response) {
   return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
     CheckAppVerbRequest(request->name(), request->expected_generation());
     std::optional<bool> rolling;
     if (request->has_rolling()) rolling = request->rolling();
-    *response = ChangeApp(*context, request->name(), request->expected_generation(), "RestartApp",
+    *response = ChangeApp(caller, request->name(), request->expected_generation(), "RestartApp",
                           [&](const nebula::v1::App& current) { return SpecRestarted(current.spec(), rolling); });
   });
 }
@@ -140,8 +143,9 @@ grpc::Status ApiService::RestartApp(grpc::ServerContext* context, const nebula::
 grpc::Status ApiService::PullApp(grpc::ServerContext* context, const nebula::v1::PullAppRequest* request,
                                  nebula::v1::App* response) {
   return GuardedCall([&] {
+    Caller caller = Authenticate(*context);
     CheckAppVerbRequest(request->name(), request->expected_generation());
-    *response = ChangeApp(*context, request->name(), request->expected_generation(), "PullApp",
+    *response = ChangeApp(caller, request->name(), request->expected_generation(), "PullApp",
                           [](const nebula::v1::App& current) { return SpecPulled(current.spec()); });
   });
 }

@@ -87,7 +87,7 @@ class ApiService final : public nebula::v1::ApiManager::Service {
   // The caller of this request, from its "authorization" metadata (kUnauthenticated if refused).
   Caller Authenticate(const grpc::ServerContext& context);
   // A write to an app through a spec change, with the caller's rw access checked first.
-  nebula::v1::App ChangeApp(const grpc::ServerContext& context, const std::string& name, int64_t expected_generation,
+  nebula::v1::App ChangeApp(const Caller& caller, const std::string& name, int64_t expected_generation,
                             const char* action, const SpecChange& change);
 
   AppStore& store_;
