@@ -2,6 +2,7 @@
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/any.pb.h>
 #include <google/rpc/status.pb.h>
 
 #include <nlohmann/json.hpp>
@@ -84,21 +85,39 @@ Json ToJson(const pb::Message& message) {
   return Reshape(message, std::move(printed));
 }
 
+// An Any detail as protojson prints it: "@type" first, then the message's fields with the same
+// EmitUnpopulated shape as everything else (well-known types keep the printer's "value" form).
+Json AnyToJson(const pb::Any& any) {
+  const std::string type_name = any.type_url().substr(any.type_url().rfind('/') + 1);
+  const pb::Descriptor* type = pb::DescriptorPool::generated_pool()->FindMessageTypeByName(type_name);
+  if (type == nullptr) return nullptr;
+  std::unique_ptr<pb::Message> message(pb::MessageFactory::generated_factory()->GetPrototype(type)->New());
+  if (!message->ParseFromString(any.value())) return nullptr;
+  Json body = ToJson(*message);
+  if (IsWellKnown(*type) || !body.is_object()) {
+    return Json{{"@type", any.type_url()}, {"value", std::move(body)}};
+  }
+  Json out = Json::object();
+  out["@type"] = any.type_url();
+  for (auto& [k, v] : body.items()) out[k] = std::move(v);
+  return out;
+}
+
 Json StatusToJson(int grpc_code, std::string_view message, std::string_view details_bin) {
   google::rpc::Status status;
   if (details_bin.empty() || !status.ParseFromArray(details_bin.data(), static_cast<int>(details_bin.size()))) {
     status.Clear();
   }
-  status.set_code(grpc_code);
-  status.set_message(std::string(message));
-  pb::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string text;
-  if (!pb::util::MessageToJsonString(status, &text, options).ok()) {
-    status.clear_details();
-    (void)pb::util::MessageToJsonString(status, &text, options);
+  Json out = Json::object();
+  out["code"] = grpc_code;
+  out["message"] = std::string(message);
+  Json details = Json::array();
+  for (const pb::Any& any : status.details()) {
+    Json detail = AnyToJson(any);
+    if (!detail.is_null()) details.push_back(std::move(detail));  // unknown detail types are dropped
   }
-  return Json::parse(text);
+  out["details"] = std::move(details);
+  return out;
 }
 
 }  // namespace
