@@ -10,7 +10,11 @@
 namespace nebula::agent {
 
 bool IsDriftEvent(std::string_view action) {
-  static constexpr std::array<std::string_view, 5> kDrift{"die", "destroy", "stop", "kill", "oom"};
+  // Health changes too: an unhealthy container is restarted, and a healthy one may let a
+  // health-gated rolling update go on.
+  static constexpr std::array<std::string_view, 7> kDrift{"die",  "destroy", "stop", "kill",
+                                                          "oom", "health_status: unhealthy",
+                                                          "health_status: healthy"};
   return std::find(kDrift.begin(), kDrift.end(), action) != kDrift.end();
 }
 

@@ -1,5 +1,6 @@
 // Drift repair (BRIEF §5): follows dockerd's event stream for this worker's containers and asks
-// for a reconcile pass as soon as one of them dies, stops or is removed by someone else. On its
+// for a reconcile pass as soon as one of them dies, stops, is removed by someone else or changes
+// health (healthy / unhealthy). On its
 // own thread and connection; when dockerd goes away (restart) it reconnects with backoff. Every time
 // the stream is (re)established it asks for a pass too, since events before that were not seen. The reconciler
 // coalesces the requests, and its per-app backoff keeps a crash loop from becoming a hot loop.

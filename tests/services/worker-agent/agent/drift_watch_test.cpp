@@ -24,8 +24,11 @@ bool Within(std::chrono::milliseconds timeout, const std::function<bool()>& pred
 }  // namespace
 
 TEST_CASE("drift events: a container that stops running or vanishes", "[unit][drift_watch]") {
-  for (const char* action : {"die", "destroy", "stop", "kill", "oom"}) CHECK(IsDriftEvent(action));
-  for (const char* action : {"create", "start", "restart", "exec_start: sh", "health_status: healthy", ""}) {
+  for (const char* action : {"die", "destroy", "stop", "kill", "oom", "health_status: unhealthy",
+                             "health_status: healthy"}) {
+    CHECK(IsDriftEvent(action));
+  }
+  for (const char* action : {"create", "start", "restart", "exec_start: sh", "health_status: starting", ""}) {
     CHECK_FALSE(IsDriftEvent(action));
   }
 }
