@@ -7,7 +7,7 @@ target_compile_options(identity_unit_test PRIVATE ${NEBULA_WARNINGS})
 catch_discover_tests(identity_unit_test PROPERTIES LABELS unit)
 
 # Against the real stack with --auth required (nebula-devstack up --auth required, once per process).
-add_executable(identity_integration_test identity_integration_test.cpp)
+add_executable(identity_integration_test identity_integration_test.cpp identity_matrix_test.cpp)
 target_link_libraries(identity_integration_test PRIVATE nebula_test_support nebula_api_manager_core nebula_common
                       nebula_proto PkgConfig::PQXX gRPC::grpc++ Catch2::Catch2WithMain)
 target_compile_options(identity_integration_test PRIVATE ${NEBULA_WARNINGS})
