@@ -14,6 +14,9 @@ namespace pb = google::protobuf;
 using FD = pb::FieldDescriptor;
 using Json = nlohmann::ordered_json;
 
+// Text from the wire (status messages) may hold invalid UTF-8: replace it rather than throw.
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
 bool IsWellKnown(const pb::Descriptor& d) { return d.file()->package() == "google.protobuf"; }
 
 // Re-emits `printed` (protobuf's JSON of `message`) with protojson's EmitUnpopulated shape.
@@ -80,7 +83,8 @@ Json ToJson(const pb::Message& message) {
     // Only an Any of a type this binary does not know gets here.
     return Json{{"error", "unprintable message " + message.GetDescriptor()->full_name()}};
   }
-  Json printed = Json::parse(text);
+  Json printed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (printed.is_discarded()) return Json{{"error", "unprintable message " + message.GetDescriptor()->full_name()}};
   if (IsWellKnown(*message.GetDescriptor())) return printed;
   return Reshape(message, std::move(printed));
 }
@@ -122,7 +126,7 @@ Json StatusToJson(int grpc_code, std::string_view message, std::string_view deta
 
 }  // namespace
 
-std::string MessageToGatewayJson(const pb::Message& message) { return ToJson(message).dump(); }
+std::string MessageToGatewayJson(const pb::Message& message) { return Dump(ToJson(message)); }
 
 std::string FieldToGatewayJson(const pb::Message& message, const std::string& field_name) {
   const FD* field = message.GetDescriptor()->FindFieldByName(field_name);
@@ -130,23 +134,23 @@ std::string FieldToGatewayJson(const pb::Message& message, const std::string& fi
   Json whole = ToJson(message);
   auto it = whole.find(field->json_name());
   if (it == whole.end() || it->is_null()) return field->cpp_type() == FD::CPPTYPE_MESSAGE ? "{}" : "null";
-  return it->dump();
+  return Dump(*it);
 }
 
 std::string StreamResultJson(const pb::Message& message) {
   Json line = Json::object();
   line["result"] = ToJson(message);
-  return line.dump();
+  return Dump(line);
 }
 
 std::string StreamErrorJson(int grpc_code, std::string_view message, std::string_view status_details_bin) {
   Json line = Json::object();
   line["error"] = StatusToJson(grpc_code, message, status_details_bin);
-  return line.dump();
+  return Dump(line);
 }
 
 std::string StatusJson(int grpc_code, std::string_view message, std::string_view status_details_bin) {
-  return StatusToJson(grpc_code, message, status_details_bin).dump();
+  return Dump(StatusToJson(grpc_code, message, status_details_bin));
 }
 
 int HttpStatusFromGrpcCode(int grpc_code) {

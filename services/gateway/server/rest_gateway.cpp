@@ -124,6 +124,7 @@ void RestGateway::Forward(const Route& route, std::unique_ptr<pb::Message> reque
   forwarder_.Unary(RpcPath(*rpc), request->SerializeAsString(), call,
                    [rpc, route_ptr, exchange, record](UpstreamResult result) {
                      http::response<http::string_body> response;
+                     try {
                      if (!result.status.ok()) {
                        response = ErrorResponse(result.status.error_code(), result.status.error_message(),
                                                 result.status.error_details(), result.headers);
@@ -139,6 +140,10 @@ void RestGateway::Forward(const Route& route, std::unique_ptr<pb::Message> reque
                                                 : FieldToGatewayJson(*reply, route_ptr->response_body);
                          response = JsonResponse(200, std::move(json), result.headers);
                        }
+                     }
+                     } catch (const std::exception& e) {  // never let a reply kill gRPC's callback thread
+                       spdlog::error("{}: cannot build the reply: {}", rpc->full_name(), e.what());
+                       response = ErrorResponse(13, "cannot build the reply");
                      }
                      record(rpc->full_name(), static_cast<int>(response.result_int()));
                      exchange->Reply(std::move(response));

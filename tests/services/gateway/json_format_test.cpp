@@ -66,6 +66,8 @@ TEST_CASE("error bodies carry details as Any JSON with @type", "[json]") {
   REQUIRE(j["details"][0]["@type"] == "type.googleapis.com/google.rpc.BadRequest");
   REQUIRE(j["details"][0]["fieldViolations"][0]["field"] == "app.name");
   REQUIRE(json::parse(StreamErrorJson(4, "late", {}))["error"]["code"] == 4);
+  // Status messages come off the wire and may hold invalid UTF-8: replaced, never thrown.
+  REQUIRE(json::parse(StatusJson(13, "bad \xff byte"))["message"] == "bad \xef\xbf\xbd byte");
 }
 
 TEST_CASE("gRPC to HTTP status table of grpc-gateway v2", "[json]") {

@@ -162,6 +162,13 @@ TEST_CASE("query parameters fill the remaining fields", "[transcode]") {
     nebula::v1::ListAppsRequest escape;
     REQUIRE(Transcode("GET", "/v1/apps?page_token=%zz", "", escape) == "invalid URL escape in query");
   }
+  SECTION("invalid UTF-8 for a string field is a 400, not a request protobuf cannot serialize") {
+    nebula::v1::GetAppRequest get;
+    REQUIRE(Transcode("GET", "/v1/apps/a%FFb", "", get) ==
+            "type mismatch, parameter: name, error: parsing field \"name\": invalid UTF-8 in \"name\"");
+    nebula::v1::ListAppsRequest list;
+    REQUIRE_THAT(Transcode("GET", "/v1/apps?page_token=%C3%28", "", list), Catch::Contains("invalid UTF-8"));
+  }
   SECTION("unknown keys are ignored") {
     nebula::v1::ListAppsRequest list;
     REQUIRE(Transcode("GET", "/v1/apps?nope=1&nested.deeper=2", "", list).empty());
