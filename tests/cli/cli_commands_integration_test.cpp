@@ -161,6 +161,15 @@ TEST_CASE("wait follows a real agent: exit 0 on a converged rollout, 8 on a fail
   CHECK(reports["workers"][0]["appReports"][0]["app"] == app);
   CHECK_THAT(OkText(Cli({"reports", "get", WorkerId()})), Catch::Contains(app));
 
+  // apply --wait follows the rollout of the app it changed.
+  const std::string doc = "kind: App\nname: " + app + "\nspec: {image: \"" + image +
+                          "\", containersPer: {instance: 2}, env: {ROUND: \"1\"}}\n";
+  const auto applied = Cli({"apply", "-f", WriteFile("wait.yaml", doc), "--wait", "--timeout", "150"});
+  INFO("stderr: " << applied.err);
+  CHECK(applied.exit_code == 0);
+  CHECK_THAT(applied.out, Catch::Contains("+ spec.env: {\"ROUND\":\"1\"}"));
+  CHECK(Ok(Cli({"apps", "status", app, "-o", "json"}))["rollout"] == "CONVERGED");
+
   const auto failed = Cli({"apps", "update", app, "--image", SharedStack().registry + "/nebula/does-not-exist:1",
                            "--wait", "--timeout", "150"});
   INFO("stderr: " << failed.err);

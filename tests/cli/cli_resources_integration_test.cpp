@@ -51,6 +51,13 @@ TEST_CASE("app verbs: start, stop, restart, pull, patch, history, rollback, stat
   Fails(Cli({"apps", "patch", name, "--env", "X=1", "--expected-generation", "1"}), 3, "ABORTED");
   CHECK(Gen(GetApp(name)) == last + 1);
 
+  // Every change is in the audit trail, newest first.
+  const auto audit = Ok(Cli({"audit", "list", "--kind", "app", "--name", name, "-o", "json"}));
+  REQUIRE(audit["events"].size() >= 8);
+  CHECK(audit["events"][0]["objectName"] == name);
+  CHECK(Gen(audit["events"][0]) == last + 1);
+  Fails(Cli({"audit", "list", "--kind", "pod"}), 4, "INVALID_ARGUMENT");
+
   const auto deleted = Ok(Cli({"apps", "delete", name, "--force", "-o", "json"}));
   CHECK(Gen(deleted) == last + 2);
   Fails(Cli({"apps", "get", name}), 2, "NOT_FOUND");
