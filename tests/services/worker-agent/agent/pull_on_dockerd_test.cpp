@@ -87,6 +87,11 @@ TEST_CASE("pull with registry credentials, and pull_nonce replaces only changed 
   INFO(registry.process->LogTail());
   REQUIRE(logged_in);
 
+  {
+    // Another test on this dockerd may have pruned the sample image meanwhile: it lives in the stack's registry.
+    CurlDockerClient docker(stack.docker_host);
+    if (!docker.InspectImage(stack.sample_image)) docker.PullImage(stack.sample_image);
+  }
   const std::string changing = registry.host + "/nebula/wa-changing:1";
   const std::string steady = registry.host + "/nebula/wa-steady:1";
   for (const auto& image : {changing, steady}) {
@@ -94,7 +99,9 @@ TEST_CASE("pull with registry credentials, and pull_nonce replaces only changed 
     const auto pushed = DockerWithConfig(config_dir, {"push", image});
     INFO(pushed.out << pushed.err);
     REQUIRE(pushed.exit_code == 0);
-    REQUIRE(RunDockerQuiet({"rmi", image}).exit_code == 0);  // the agent must pull it
+    const auto untagged = RunDockerQuiet({"rmi", image});  // the agent must pull it
+    INFO(untagged.out << untagged.err);
+    REQUIRE(untagged.exit_code == 0);
   }
 
   // No credentials: dockerd's refusal comes through.
