@@ -42,6 +42,11 @@ TEST_CASE("identity: whoami, users, user groups, tokens, and their credentials a
   CHECK(group["apps"] == json({{"cli-*", "ACCESS_RW"}, {"*", "ACCESS_RO"}}));
   Fails(Cli({"user-groups", "create", "cli-team2", "--app", "web=admin"}), 1, "usage; see --help");
   Fails(Cli({"user-groups", "get", "cli-team2"}), 2, "NOT_FOUND");
+  CHECK(Ok(Cli({"user-groups", "get", "cli-team", "-o", "json"}))["members"] == json({"cli-alice"}));
+  const auto groups = Ok(Cli({"user-groups", "list", "-o", "json"}));
+  bool group_listed = false;
+  for (const auto& g : groups["userGroups"]) group_listed = group_listed || g["name"] == "cli-team";
+  CHECK(group_listed);
   const auto group2 = Ok(Cli({"user-groups", "update", "cli-team", "--pruning-allowed", "-o", "json"}));
   CHECK(group2["pruningAllowed"] == true);
   CHECK(group2["members"] == json({"cli-alice"}));

@@ -108,6 +108,9 @@ TEST_CASE("login writes a 0600 config with contexts; env vars and --context over
   Ok(Cli({"apps", "list", "-o", "json", "--context", "dev", "--endpoint", endpoint}));
   Fails(Cli({"apps", "list", "--context", "nope"}), 2, "NOT_FOUND");
   Fails(Cli({"config", "use-context", "nope"}), 2, "NOT_FOUND");
+  CHECK(OkText(Cli({"config", "delete-context", "dead"})) == "deleted context \"dead\"\n");
+  Fails(Cli({"config", "current-context"}), 2, "NOT_FOUND");  // the current context was the deleted one
+  CHECK(Ok(Cli({"config", "get-contexts", "-o", "json"}))["contexts"].size() == 1);
   std::ofstream(ConfigPath()) << "contexts: [oops\n";
   const auto broken = Cli({"apps", "list"});
   Fails(broken, 1, "usage; see --help");

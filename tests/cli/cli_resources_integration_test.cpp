@@ -85,6 +85,12 @@ TEST_CASE("device groups and cron jobs: CRUD, add and remove, apply") {
   CHECK_FALSE(removed.contains("apps"));
   const auto readded = Ok(Cli({"device-groups", "add-app", "cli-edge", "cli-dg-app", "-o", "json"}));
   CHECK(readded["apps"] == json({"cli-dg-app"}));
+  const auto replaced = Ok(Cli({"device-groups", "update", "cli-edge", "--app", "cli-dg-app", "--cron-job", "cli-cron",
+                                "--expected-generation", std::to_string(Gen(readded)), "-o", "json"}));
+  CHECK(Gen(replaced) == Gen(readded) + 1);
+  Fails(Cli({"device-groups", "update", "cli-edge", "--app", "x", "--expected-generation", "1"}), 3, "ABORTED");
+  Fails(Cli({"device-groups", "update", "cli-edge"}), 1, "usage; see --help");
+  CHECK(Ok(Cli({"cron-jobs", "get", "cli-cron", "-o", "json"}))["schedule"] == "*/5 * * * *");
   const auto pruned = Ok(Cli({"device-groups", "prune", "cli-edge", "-o", "json"}));
   CHECK(std::stoll(pruned["pruneGeneration"].get<std::string>()) >= 1);
   CHECK(Ok(Cli({"device-groups", "get", "cli-edge", "-o", "json"}))["name"] == "cli-edge");
