@@ -114,3 +114,41 @@ TEST_CASE("rolling update on dockerd: a failing new config stops the roll and ke
   for (const auto& c : f.List()) old_running += old_ids.count(c.id) && c.state == "running";
   CHECK(old_running == 2);
 }
+
+TEST_CASE("health-gated rolling update on dockerd: the next batch waits for HEALTHCHECK healthy", "[integration][rolling]") {
+  DockerdFixture f("rollhealth");
+  // An image whose health check takes 3 s to pass: a new container is healthy ~4 s after start.
+  const std::string image = "wa-slow-healthy-" + f.worker.substr(14) + ":1";
+  {
+    auto base = RunDockerQuiet({"create", nebula::testing::SharedStack().sample_image});
+    REQUIRE(base.exit_code == 0);
+    const std::string base_id = base.out.substr(0, base.out.find('\n'));
+    auto committed = RunDockerQuiet(
+        {"commit", "-c", "HEALTHCHECK --interval=1s --timeout=10s --retries=3 CMD sleep 3", base_id, image});
+    RunDockerQuiet({"rm", "-f", base_id});
+    REQUIRE(committed.exit_code == 0);
+  }
+  f.CleanUpLater([=] { RunDockerQuiet({"rmi", "-f", image}); });
+  auto spec = SleepSpec();
+  spec.set_image(image);
+  spec.set_pull_policy(nebula::v1::PULL_POLICY_NEVER);
+  spec.mutable_containers_per()->set_instance(3);
+  spec.mutable_update_strategy()->set_rolling(true);
+  spec.mutable_update_strategy()->set_health_gated(true);
+  f.Desire("rollhealth", 1, spec);
+  f.RequireConverged();
+
+  (*spec.mutable_env())["VERSION"] = "2";
+  f.Desire("rollhealth", 2, spec);
+  f.RequireConverged(std::chrono::seconds(120));
+  auto containers = f.List();
+  REQUIRE(containers.size() == 3);
+  std::sort(containers.begin(), containers.end(), [](const auto& a, const auto& b) { return a.created < b.created; });
+  // The roll is done once the last batch was created; the earlier batches had to be healthy.
+  CHECK(containers[0].health == "healthy");
+  CHECK(containers[1].health == "healthy");
+  std::vector<int64_t> created;
+  for (const auto& c : containers) created.push_back(c.created);
+  // Batches of one, each after the previous new container turned healthy (≥ 3 s).
+  for (size_t i = 1; i < created.size(); ++i) CHECK(created[i] - created[i - 1] >= 3);
+}
