@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <regex>
 
 #include "scalar_parse.h"
@@ -218,6 +219,76 @@ std::optional<TranscodeError> DecodeBody(const Route& route, std::string_view bo
   return std::nullopt;
 }
 
+std::vector<std::string> PathsBlindly(const std::string& name, const nlohmann::json& v) {
+  if (!v.is_object() || v.empty()) return {name};
+  std::vector<std::string> out;
+  for (const auto& [k, child] : v.items()) {
+    for (const std::string& p : PathsBlindly(k, child)) out.push_back(name + "." + p);
+  }
+  return out;
+}
+
+// grpc-gateway's FieldMaskFromRequestBody (runtime/fieldmask.go): the paths of the JSON keys present,
+// not descending into repeated fields, maps or Struct values' types.
+std::optional<TranscodeError> MaskFromBody(const nlohmann::json& node, const pb::Descriptor* type,
+                                           const std::string& path, std::vector<std::string>& paths) {
+  if (node.is_object() && !node.empty()) {
+    for (const auto& [key, value] : node.items()) {
+      if (type == nullptr) return TranscodeError{"JSON structure did not match request type"};
+      const FD* field = FindField(*type, key);
+      if (field == nullptr) return TranscodeError{"could not find field \"" + key + "\" in \"" + type->full_name() + "\""};
+      const std::string child = path.empty() ? field->name() : path + "." + field->name();
+      const pb::Descriptor* message = field->message_type();
+      if (message != nullptr && !field->is_map() &&
+          (message->full_name() == "google.protobuf.Struct" || message->full_name() == "google.protobuf.Value" ||
+           message->full_name() == "google.protobuf.ListValue")) {
+        for (const std::string& p : PathsBlindly(field->name(), value)) paths.push_back(path.empty() ? p : path + "." + p);
+        continue;
+      }
+      if (field->is_repeated()) {
+        paths.push_back(child);
+        continue;
+      }
+      if (message != nullptr && message->full_name() == "google.protobuf.Any") {
+        if (!value.is_object() || !value.contains("@type")) {
+          return TranscodeError{"could not find field @type in \"" + key + "\" in message \"" + type->full_name() + "\""};
+        }
+        paths.push_back(key);
+        continue;
+      }
+      if (auto e = MaskFromBody(value, message, child, paths)) return e;
+    }
+    return std::nullopt;
+  }
+  if (!path.empty()) paths.push_back(path);
+  return std::nullopt;
+}
+
+// PATCH with body:"<field>" and an update_mask the client left empty: grpc-gateway (allow_patch_feature,
+// on by default) fills the mask from the body's keys, before path and query values are applied.
+std::optional<TranscodeError> FillPatchMask(const Route& route, std::string_view body, pb::Message& request) {
+  if (route.http_method != "PATCH" || route.body.empty() || route.body == "*") return std::nullopt;
+  const pb::Descriptor& d = *request.GetDescriptor();
+  const FD* mask = d.FindFieldByName("update_mask");
+  const FD* body_field = d.FindFieldByName(route.body);
+  if (mask == nullptr || body_field == nullptr || mask->message_type() == nullptr ||
+      mask->message_type()->full_name() != "google.protobuf.FieldMask" || mask->is_repeated()) {
+    return std::nullopt;
+  }
+  const pb::Reflection& r = *request.GetReflection();
+  pb::Message* mask_message = r.MutableMessage(&request, mask);
+  const FD* paths_field = mask_message->GetDescriptor()->FindFieldByName("paths");
+  if (mask_message->GetReflection()->FieldSize(*mask_message, paths_field) > 0) return std::nullopt;
+  if (IsBlank(body)) return std::nullopt;
+  nlohmann::json root = nlohmann::json::parse(body, nullptr, false);
+  if (root.is_discarded()) return std::nullopt;  // DecodeBody already reported it
+  std::vector<std::string> paths;
+  if (auto e = MaskFromBody(root, body_field->message_type(), "", paths)) return e;
+  std::sort(paths.begin(), paths.end());
+  for (const std::string& p : paths) mask_message->GetReflection()->AddString(mask_message, paths_field, p);
+  return std::nullopt;
+}
+
 // grpc-gateway's QueryParamFilter: a key is skipped when a bound field path is a prefix of it.
 bool IsFiltered(const Route& route, const std::string& key) {
   auto has_prefix = [&](const std::string& bound) {
@@ -237,6 +308,7 @@ std::optional<TranscodeError> TranscodeRequest(const Route& route, const std::ve
                                                std::string_view query, std::string_view body,
                                                pb::Message& request) {
   if (auto e = DecodeBody(route, body, request)) return e;
+  if (auto e = FillPatchMask(route, body, request)) return e;
   for (const PathBinding& binding : bindings) {
     if (auto e = SetFieldFromStrings(request, binding.field_path, {binding.value})) {
       return TranscodeError{"type mismatch, parameter: " + binding.field_path + ", error: " + e->message};

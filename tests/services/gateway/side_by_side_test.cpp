@@ -182,6 +182,8 @@ TEST_CASE("side by side with grpc-gateway v2.33.0: equal status and JSON", "[gat
            R"(","env":{"K":"V"},"networks":["bridge"],"pullPolicy":"PULL_POLICY_ALWAYS","running":true,"containersPer":{"instance":2}}})"},
       {"GET", "/v1/apps/@NAME@", ""},
       {"PATCH", "/v1/apps/@NAME@?update_mask=spec.env", R"({"spec":{"env":{"K":"W"}}})"},
+      {"PATCH", "/v1/apps/@NAME@", R"({"spec":{"env":{"K":"X"},"labels":{"l":"1"}}})"},
+      {"PATCH", "/v1/apps/@NAME@", R"({"spec":{"nonsense":1}})", false},
       {"PUT", "/v1/apps/@NAME@", R"({"name":"ignored","spec":{"image":")" + image + R"("}})"},
       {"POST", "/v1/apps/@NAME@:stop", "{}"},
       {"POST", "/v1/apps/@NAME@:restart", R"({"rolling":false})"},

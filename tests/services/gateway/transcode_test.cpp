@@ -175,6 +175,24 @@ TEST_CASE("query parameters fill the remaining fields", "[transcode]") {
   }
 }
 
+TEST_CASE("PATCH fills an empty update_mask from the body's keys (allow_patch_feature)", "[transcode]") {
+  nebula::v1::UpdateAppRequest patch;
+  REQUIRE(Transcode("PATCH", "/v1/apps/web", R"({"spec":{"image":"x","env":{"A":"1"},"ports":[],"update_strategy":{}}})",
+                    patch)
+              .empty());
+  REQUIRE(std::vector<std::string>(patch.update_mask().paths().begin(), patch.update_mask().paths().end()) ==
+          std::vector<std::string>{"spec.env", "spec.image", "spec.ports", "spec.update_strategy"});
+  nebula::v1::UpdateAppRequest explicit_mask;
+  REQUIRE(Transcode("PATCH", "/v1/apps/web?update_mask=spec.labels", R"({"spec":{"image":"x"}})", explicit_mask).empty());
+  REQUIRE(explicit_mask.update_mask().paths_size() == 1);
+  REQUIRE(explicit_mask.update_mask().paths(0) == "spec.labels");
+  nebula::v1::UpdateAppRequest put;
+  REQUIRE(Transcode("PUT", "/v1/apps/web", R"({"spec":{"image":"x"}})", put).empty());
+  REQUIRE_FALSE(put.has_update_mask());
+  nebula::v1::UpdateAppRequest unknown;
+  REQUIRE(Transcode("PATCH", "/v1/apps/web", R"({"bogus":1})", unknown) == "could not find field \"bogus\" in \"nebula.v1.App\"");
+}
+
 TEST_CASE("Go scalar syntax", "[transcode]") {
   REQUIRE(ParseGoDuration("1.5s") == std::pair<std::int64_t, std::int32_t>{1, 500000000});
   REQUIRE(ParseGoDuration("2h45m") == std::pair<std::int64_t, std::int32_t>{9900, 0});
