@@ -121,7 +121,7 @@ TEST_CASE("login writes a 0600 config with contexts; env vars and --context over
 TEST_CASE("completion scripts and help with examples on every command") {
   const auto bash = OkText(Cli({"completion", "bash"}));
   CHECK_THAT(bash, Catch::Contains("complete -o default -F _nebula nebula") && Catch::Contains("\" device-groups\")"));
-  CHECK(Run({"bash", "-n", "-c", bash}, {}).exit_code == 0);
+  CHECK(Run({"bash", "-n", "-c", bash}, {}, std::chrono::seconds(20)).exit_code == 0);
   CHECK_THAT(OkText(Cli({"completion", "zsh"})), Catch::Contains("bashcompinit"));
   for (const std::vector<std::string>& cmd :
        {std::vector<std::string>{"apps", "restart"}, {"apps", "rollback"}, {"device-groups", "add-app"},
@@ -163,6 +163,17 @@ TEST_CASE("wait follows a real agent: exit 0 on a converged rollout, 8 on a fail
   REQUIRE(reports["workers"].size() == 1);
   CHECK(reports["workers"][0]["appReports"][0]["app"] == app);
   CHECK_THAT(OkText(Cli({"reports", "get", WorkerId()})), Catch::Contains(app));
+
+  // On a terminal (a pty from script(1)) the progress is a bar redrawn in place.
+  auto env = SharedStack().Env();
+  env["NEBULA_CONFIG"] = ConfigPath();
+  // script(1) needs a readable stdin to copy the child's output; Run closes it, so give it /dev/null.
+  const auto tty = Run({"sh", "-c", "script -qec '" + SharedStack().bin_dir + "/nebula apps restart " + app +
+                                        " --wait --timeout 120' /dev/null < /dev/null"},
+                       env, std::chrono::seconds(150));
+  INFO("tty output: " << tty.out);
+  CHECK(tty.exit_code == 0);
+  CHECK_THAT(tty.out, Catch::Contains("\r[") && Catch::Contains("#] 1/1 hosts converged, 0 failed  cli-wait generation"));
 
   // apply --wait follows the rollout of the app it changed.
   const std::string doc = "kind: App\nname: " + app + "\nspec: {image: \"" + image +
