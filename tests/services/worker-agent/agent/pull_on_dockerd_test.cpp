@@ -101,7 +101,8 @@ TEST_CASE("pull with registry credentials, and pull_nonce replaces only changed 
     REQUIRE(pushed.exit_code == 0);
     const auto untagged = RunDockerQuiet({"rmi", image});  // the agent must pull it
     INFO(untagged.out << untagged.err);
-    REQUIRE(untagged.exit_code == 0);
+    // A prune by another test on this dockerd may have untagged it already: gone is gone.
+    REQUIRE((untagged.exit_code == 0 || untagged.err.find("No such image") != std::string::npos));
   }
 
   // No credentials: dockerd's refusal comes through.
