@@ -151,6 +151,7 @@ TEST_CASE("pull with registry credentials, and pull_nonce replaces only changed 
   const auto new_image = f.docker.InspectImage(changing);
   REQUIRE(new_image);
   REQUIRE(new_image->id != old_image->id);
+  f.CleanUpLater([=] { RunDockerQuiet({"rmi", "-f", new_image->id}); });  // the committed image
   REQUIRE(RunDockerQuiet({"tag", old_image->id, changing}).exit_code == 0);
   REQUIRE(f.docker.InspectImage(changing)->id == old_image->id);
 
