@@ -84,7 +84,10 @@ std::vector<std::pair<std::string, int>> StackPorts::All(int agents, bool api_ma
                                                  {"Kafka", Kafka()},
                                                  {"Kafka controller", KafkaController()},
                                                  {"registry", Registry()}};
-  if (api_manager) ports.emplace_back("api-manager", ApiManager());
+  if (api_manager) {
+    ports.emplace_back("api-manager", ApiManager());
+    ports.emplace_back("gateway", Gateway());
+  }
   for (int i = 0; i < agents; ++i) ports.emplace_back("worker agent " + WorkerId(i), Agent(i));
   return ports;
 }
@@ -194,6 +197,14 @@ std::string GenerateAdminToken() {
   return token;
 }
 
+ProcessSpec GatewaySpec(const fs::path& bin_dir, const StackPorts& ports) {
+  return {"gateway",
+          bin_dir / "nebula-gateway",
+          {"--listen", Loopback(ports.Gateway()), "--upstream", Loopback(ports.ApiManager())},
+          {},
+          SIGTERM};
+}
+
 ProcessSpec AgentSpec(const fs::path& bin_dir, const StackPorts& ports, int index, const std::string& apps,
                       const std::string& docker_host) {
   return {"worker-agent-" + std::to_string(index),
@@ -217,7 +228,8 @@ std::string RenderStackEnv(const StackEnv& env) {
       << "NEBULA_SAMPLE_IMAGE=" << SampleImage(env.ports) << "\n"
       << "NEBULA_WORKER_ID=" << WorkerId(0) << "\n"
       << "NEBULA_STATE_DIR=" << env.state_dir.string() << "\n"
-      << "NEBULA_AGENTS=" << env.agents << "\n";
+      << "NEBULA_AGENTS=" << env.agents << "\n"
+      << "NEBULA_GATEWAY_URL=http://" << Loopback(env.ports.Gateway()) << "\n";
   if (!env.token.empty()) out << "NEBULA_TOKEN=" << env.token << "\n";
   return out.str();
 }
@@ -240,7 +252,10 @@ std::string RenderReadySummary(const StackEnv& env, const std::string& apps, con
   std::ostringstream out;
   out << "\nNebula dev stack is up. State dir " << env.state_dir.string() << ", logs in "
       << (env.state_dir / "logs").string() << "\n";
-  if (api_manager) out << "  api-manager    " << Loopback(ports.ApiManager()) << "\n";
+  if (api_manager) {
+    out << "  api-manager    " << Loopback(ports.ApiManager()) << " (gRPC)\n"
+        << "  gateway        http://" << Loopback(ports.Gateway()) << " (REST/JSON, /openapi.json)\n";
+  }
   for (int i = 0; i < env.agents; ++i) {
     out << "  worker agent   " << WorkerId(i) << " at " << Loopback(ports.Agent(i)) << " (apps: " << apps << ")\n";
   }

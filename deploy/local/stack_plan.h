@@ -52,9 +52,10 @@ struct StackPorts {
   int Kafka() const { return base + 4; }
   int KafkaController() const { return base + 5; }
   int Registry() const { return base + 6; }
-  // The first agent keeps B+2 (the contract); later ones go past the registry so they never collide
-  // with PostgreSQL, Kafka or the registry.
-  int Agent(int index) const { return index == 0 ? base + 2 : base + 6 + index; }
+  int Gateway() const { return base + 7; }
+  // The first agent keeps B+2 (the contract); later ones go past the gateway so they never collide
+  // with PostgreSQL, Kafka, the registry or the gateway.
+  int Agent(int index) const { return index == 0 ? base + 2 : base + 7 + index; }
   // Every port the stack listens on, for the "is it free" preflight.
   std::vector<std::pair<std::string, int>> All(int agents, bool api_manager) const;
 };
@@ -105,6 +106,7 @@ ProcessSpec ApiManagerSpec(const std::filesystem::path& bin_dir, const StackPort
                            const std::string& admin_token = "");
 // "devstack.<64 hex characters>" from the OS CSPRNG (/dev/urandom).
 std::string GenerateAdminToken();
+ProcessSpec GatewaySpec(const std::filesystem::path& bin_dir, const StackPorts& ports);
 ProcessSpec AgentSpec(const std::filesystem::path& bin_dir, const StackPorts& ports, int index,
                       const std::string& apps, const std::string& docker_host);
 

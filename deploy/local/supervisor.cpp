@@ -171,7 +171,7 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
   Stack stack;
   std::string docker_host;
   const std::string admin_token = options.auth == "required" ? GenerateAdminToken() : "";
-  Progress progress(5 + (options.api_manager ? 1 : 0) + options.agents);
+  Progress progress(5 + (options.api_manager ? 2 : 0) + options.agents);
   SayLine("starting the dev stack in " + paths.state.string() + " (logs in " + paths.logs.string() + ")");
   try {
     progress.Step("PostgreSQL 15 on " + Loopback(ports.Postgres()), [&] {
@@ -222,6 +222,14 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
         ChildProcess& api = Adopt(stack, ChildProcess::Start(spec, paths.Log(spec.name)), 30s);
         WaitUntilReady(api, {"TCP connect to " + Loopback(ports.ApiManager()),
                              [&] { return TcpPortOpen(ports.ApiManager()); }, 180s});
+        return std::string("ready");
+      });
+      progress.Step("nebula-gateway on " + Loopback(ports.Gateway()), [&] {
+        const ProcessSpec spec = GatewaySpec(bin_dir, ports);
+        AppendRunHeader(paths.Log(spec.name));
+        ChildProcess& gateway = Adopt(stack, ChildProcess::Start(spec, paths.Log(spec.name)), 10s);
+        WaitUntilReady(gateway, {"TCP connect to " + Loopback(ports.Gateway()),
+                                 [&] { return TcpPortOpen(ports.Gateway()); }, 60s});
         return std::string("ready");
       });
     }

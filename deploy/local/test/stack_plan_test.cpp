@@ -53,13 +53,14 @@ TEST_CASE("ports follow the contract and never collide") {
   CHECK(ports.Kafka() == 50054);
   CHECK(ports.KafkaController() == 50055);
   CHECK(ports.Registry() == 50056);
-  CHECK(ports.Agent(1) == 50057);
+  CHECK(ports.Gateway() == 50057);
+  CHECK(ports.Agent(1) == 50058);
 
   const auto all = ports.All(kMaxAgents, true);
   std::set<int> unique;
   for (const auto& [what, port] : all) unique.insert(port);
   CHECK(unique.size() == all.size());
-  CHECK(all.size() == 5 + static_cast<std::size_t>(kMaxAgents));
+  CHECK(all.size() == 6 + static_cast<std::size_t>(kMaxAgents));
 }
 
 TEST_CASE("the port list covers only what runs") {
@@ -125,7 +126,7 @@ TEST_CASE("each agent gets its own worker id and port") {
   CHECK(Contains(first.args, {"--kafka-brokers", "127.0.0.1:30004"}));
   const auto second = AgentSpec("/b/bin", StackPorts{30000}, 1, "hello", "unix:///d.sock");
   CHECK(Contains(second.args, {"--worker-id", "devstack-1"}));
-  CHECK(Contains(second.args, {"--listen", "127.0.0.1:30007"}));
+  CHECK(Contains(second.args, {"--listen", "127.0.0.1:30008"}));
 }
 
 TEST_CASE("postgres stops fast and listens on loopback only") {
@@ -184,8 +185,9 @@ TEST_CASE("stack.env parses back into its values") {
   CHECK(values.at("DOCKER_HOST") == "unix:///d.sock");
   CHECK(values.at("NEBULA_AGENTS") == "2");
   CHECK(values.at("NEBULA_DATABASE_URL") == "postgresql://postgres@127.0.0.1:30003/nebula");
+  CHECK(values.at("NEBULA_GATEWAY_URL") == "http://127.0.0.1:30007");
   CHECK(values.count("bad") == 0);
-  CHECK(values.size() == 10);
+  CHECK(values.size() == 11);
 }
 
 TEST_CASE("devstack --auth required: the api-manager gets the admin token in its environment only") {
