@@ -7,6 +7,8 @@
 #   NEBULA_KAFKA_LIBS  Kafka jar cache (default: ${XDG_CACHE_HOME:-$HOME/.cache}/nebula/kafka-3.9.1/libs)
 
 NEBULA_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# ccache keys on paths relative to the checkout, so clones in other directories share its hits.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$NEBULA_REPO}" CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 NEBULA_BUILD_DIR="${NEBULA_BUILD_DIR:-$NEBULA_REPO/build}"
 NEBULA_KAFKA_VERSION=3.9.1
 NEBULA_KAFKA_LIBS="${NEBULA_KAFKA_LIBS:-${XDG_CACHE_HOME:-$HOME/.cache}/nebula/kafka-$NEBULA_KAFKA_VERSION/libs}"
