@@ -84,7 +84,7 @@ TEST_CASE("kafka properties are key=value") {
   CHECK_THROWS_AS(am::ParseKafkaProperties({"=x"}), nebula::Error);
 }
 
-TEST_CASE("--auth defaults to none and accepts only none or required") {
+TEST_CASE("the --auth flag defaults to none and accepts only none or required") {
   am::ApiManagerFlags flags;
   REQUIRE(Parse({"--database-url", "host=db"}, flags) == 0);
   CHECK(flags.auth == "none");
