@@ -36,4 +36,5 @@ export NEBULA_REPO_DIR=$repo
 export NEBULA_PYTHON=$python
 export PYTHONDONTWRITEBYTECODE=1
 cd "$here"
-exec "$venv/bin/python" -m pytest -p no:cacheprovider -ra --durations=10 "$@"
+# No exec: the EXIT trap must still remove the copy.
+"$venv/bin/python" -m pytest -p no:cacheprovider -ra --durations=10 "$@"
