@@ -145,7 +145,7 @@ TEST_CASE("cron: malformed items are refused with the reason") {
   CHECK_THAT(Problem("1.5 * * * *"), Catch::Contains("not a number"));
 }
 
-TEST_CASE("cron: every bad field is reported, not only the first") {
+TEST_CASE("cron: every bad field is reported and not only the first") {
   am::CronParseResult result = am::ParseCronSchedule("61 25 * * *", "schedule");
   REQUIRE(result.violations.size() == 2);
   CHECK_THAT(result.violations[0].description, Catch::Contains("minute"));

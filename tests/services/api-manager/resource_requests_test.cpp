@@ -92,7 +92,7 @@ TEST_CASE("device group updates replace the masked lists only and keep the prune
   CHECK(replaced.prune_generation() == 4);
 }
 
-TEST_CASE("device group bodies: prune, drop a member, members, and the API message") {
+TEST_CASE("device group bodies: prune and drop a member and list members and the API message") {
   auto body = am::DeviceGroupBody(Group({"web", "db"}, {"backup"}));
   auto pruned = am::DeviceGroupFromStored(Stored("edge", am::DeviceGroupBodyPruned(Stored("edge", body))));
   CHECK(pruned.prune_generation() == 1);
@@ -116,7 +116,7 @@ TEST_CASE("device group bodies: prune, drop a member, members, and the API messa
   CHECK_FALSE(raw.has_create_time());
 }
 
-TEST_CASE("cron job requests: schedule, spec and name are all checked") {
+TEST_CASE("cron job requests: schedule and spec and name are all checked") {
   nebula::v1::CreateCronJobRequest request;
   *request.mutable_cron_job() = Job();
   CHECK(Fields([&] { am::CheckCreateCronJobRequest(request); }).empty());
@@ -183,7 +183,7 @@ TEST_CASE("global settings: prune bumps the prune generation from nothing") {
   CHECK(second.prune_generation() == 2);
 }
 
-TEST_CASE("desired records of groups, cron jobs and global use their keys and the oneof") {
+TEST_CASE("desired records of groups and cron jobs and global use their keys and the oneof") {
   auto records = am::RecordsForObjectChange(am::ResourceKind::kDeviceGroup,
                                             Stored("edge", am::DeviceGroupBody(Group({"web"})), 5));
   REQUIRE(records.size() == 1);
