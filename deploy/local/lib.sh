@@ -55,7 +55,10 @@ nebula_missing_packages() {
 
 nebula_install_packages() {
   local missing=()
-  mapfile -t missing < <(nebula_missing_packages "${NEBULA_BUILD_PACKAGES[@]}" "${NEBULA_RUNTIME_PACKAGES[@]}")
+  # Command substitution, not `< <(...)`: CI may start us with stdin closed, and bash could then give the
+  # process substitution fd 0 and lose its output. Package names have no spaces.
+  # shellcheck disable=SC2207
+  missing=($(nebula_missing_packages "${NEBULA_BUILD_PACKAGES[@]}" "${NEBULA_RUNTIME_PACKAGES[@]}"))
   # Any Java 17+ runtime will do; take Debian's 17 when there is none.
   if ! command -v java >/dev/null 2>&1; then missing+=(openjdk-17-jre-headless); fi
   if [ "${#missing[@]}" -eq 0 ]; then

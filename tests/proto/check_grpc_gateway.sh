@@ -36,9 +36,10 @@ rm -rf "$out_dir"
 mkdir -p "$out_dir/go" "$out_dir/gateway"
 
 service_protos=(nebula/v1/api_manager.proto nebula/v1/worker_agent.proto nebula/v1/identity.proto)
-all_nebula_protos=()
-while IFS= read -r p; do all_nebula_protos+=("$p"); done \
-  < <(cd "$proto_root" && find nebula -name '*.proto' | sort)
+# Command substitution, not `< <(...)`: with stdin closed (test runners, CI) bash may give the process
+# substitution fd 0 and lose its output.
+# shellcheck disable=SC2207  # proto paths have no spaces
+all_nebula_protos=($(cd "$proto_root" && find nebula -name '*.proto' | sort))
 
 cd "$proto_root"
 set -x

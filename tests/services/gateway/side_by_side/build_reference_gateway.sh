@@ -2,6 +2,9 @@
 # Builds the reference grpc-gateway v2.33.0 binary from the project's protos (the Go module proxy is
 # the only download source). Usage: build_reference_gateway.sh PROTO_ROOT WORK_DIR OUTPUT_BINARY
 set -euo pipefail
+# Test runners may start us with stdin closed; bash could then hand fd 0 to the process substitution
+# below and lose its output (an empty proto list). A real stdin keeps the descriptors apart.
+exec </dev/null
 
 GATEWAY_VERSION=v2.33.0
 PROTOBUF_GO_VERSION=v1.36.11
