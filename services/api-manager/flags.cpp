@@ -1,10 +1,51 @@
 #include "flags.h"
 
+#include <cstdlib>
+#include <memory>
+
 #include "error.h"
 
 namespace nebula::api_manager {
+namespace {
+
+// CLI11 applies a config file before the environment, so a file value would beat NEBULA_*. This reader
+// drops the file's value of every option whose environment variable is set (flag > env > file >
+// default) and names an unknown key instead of CLI11's "INI was not able to parse".
+class EnvFirstConfig : public CLI::ConfigTOML {
+ public:
+  explicit EnvFirstConfig(const CLI::App& app) : app_(app) {}
+
+  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
+    std::vector<CLI::ConfigItem> kept;
+    for (CLI::ConfigItem& item : CLI::ConfigTOML::from_config(input)) {
+      if (item.name == "++" || item.name == "--") continue;  // section markers: we have no subcommands
+      const CLI::Option* option = app_.get_option_no_throw("--" + item.name);
+      if (option == nullptr || !option->get_configurable())
+        throw CLI::ConfigError("unknown key \"" + item.fullname() +
+                               "\" in the config file (keys are the long flag names without --, e.g. listen)");
+      std::string env = option->get_envname();
+      if (!env.empty() && std::getenv(env.c_str()) != nullptr) continue;
+      kept.push_back(std::move(item));
+    }
+    return kept;
+  }
+
+ private:
+  const CLI::App& app_;
+};
+
+}  // namespace
 
 void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
+  // CLI11 reads the config option before the environment, so NEBULA_CONFIG becomes its default here.
+  const char* env_file = std::getenv("NEBULA_CONFIG");
+  app.set_config("--config", env_file ? env_file : "",
+                 "TOML (or INI) file of flags: one `name = value` per line with the long flag name, e.g. "
+                 "listen = \"0.0.0.0:50051\"; a flag or its NEBULA_* variable beats the file",
+                 env_file != nullptr)
+      ->envname("NEBULA_CONFIG");
+  app.config_formatter(std::make_shared<EnvFirstConfig>(app));
+  app.allow_config_extras(CLI::config_extras_mode::error);
   app.add_option("--listen", flags.listen, "gRPC listen address (host:port)")
       ->envname("NEBULA_LISTEN")
       ->capture_default_str();

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 
 #include "error.h"
@@ -97,4 +100,77 @@ TEST_CASE("the --auth flag defaults to none and accepts only none or required") 
   am::ApiManagerFlags from_env;
   REQUIRE(Parse({"--database-url", "host=db"}, from_env) == 0);
   CHECK(from_env.auth == "required");
+}
+
+namespace {
+
+// A config file in the temp directory, removed with the scope.
+struct TempConfig {
+  explicit TempConfig(const std::string& text) {
+    char name[] = "/tmp/nebula-am-config-XXXXXX";
+    int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    REQUIRE(write(fd, text.data(), text.size()) == ssize_t(text.size()));
+    close(fd);
+    path = name;
+  }
+  ~TempConfig() { std::remove(path.c_str()); }
+  std::string path;
+};
+
+}  // namespace
+
+TEST_CASE("a config file sets flags and flags and env beat it") {
+  TempConfig file(
+      "# nebula-api-manager\n"
+      "database-url = \"host=fromfile\"\n"
+      "listen = \"0.0.0.0:7000\"\n"
+      "desired-partitions = 3\n"
+      "log-level = \"warn\"\n"
+      "kafka-property = [\"security.protocol=ssl\", \"ssl.ca.location=/ca.pem\"]\n");
+  am::ApiManagerFlags from_file;
+  REQUIRE(Parse({"--config", file.path}, from_file) == 0);
+  CHECK(from_file.database_url == "host=fromfile");
+  CHECK(from_file.listen == "0.0.0.0:7000");
+  CHECK(from_file.desired_partitions == 3);
+  CHECK(from_file.log_level == "warn");
+  CHECK(from_file.kafka_properties == std::vector<std::string>{"security.protocol=ssl", "ssl.ca.location=/ca.pem"});
+  CHECK(from_file.kafka_brokers == "127.0.0.1:9092");  // absent from the file: the default
+
+  ScopedEnv env("NEBULA_LISTEN", "10.0.0.1:8000");
+  am::ApiManagerFlags env_beats_file;
+  REQUIRE(Parse({"--config", file.path}, env_beats_file) == 0);
+  CHECK(env_beats_file.listen == "10.0.0.1:8000");
+  CHECK(env_beats_file.desired_partitions == 3);
+
+  am::ApiManagerFlags flag_beats_both;
+  REQUIRE(Parse({"--config", file.path, "--listen", "127.0.0.1:9000"}, flag_beats_both) == 0);
+  CHECK(flag_beats_both.listen == "127.0.0.1:9000");
+}
+
+TEST_CASE("NEBULA_CONFIG names the config file") {
+  TempConfig file("database-url = \"host=viaenv\"\n");
+  ScopedEnv env("NEBULA_CONFIG", file.path.c_str());
+  am::ApiManagerFlags flags;
+  REQUIRE(Parse({}, flags) == 0);
+  CHECK(flags.database_url == "host=viaenv");
+}
+
+TEST_CASE("an unknown key in the config file is a clear error") {
+  TempConfig file("database-url = \"host=db\"\nlisten-adress = \"0.0.0.0:1\"\n");
+  am::ApiManagerFlags flags;
+  CLI::App app;
+  am::AddFlags(app, flags);
+  std::vector<const char*> argv{"nebula-api-manager", "--config", file.path.c_str()};
+  try {
+    app.parse(int(argv.size()), argv.data());
+    FAIL("an unknown key was accepted");
+  } catch (const CLI::ConfigError& e) {
+    CHECK_THAT(e.what(), Catch::Matchers::Contains("unknown key \"listen-adress\""));
+  }
+}
+
+TEST_CASE("a missing config file is an error") {
+  am::ApiManagerFlags flags;
+  CHECK(Parse({"--database-url", "x", "--config", "/nonexistent/nebula.toml"}, flags) != 0);
 }
