@@ -89,6 +89,9 @@ void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
                  "(repeatable; the env var takes a comma-separated list)")
       ->envname("NEBULA_KAFKA_PROPERTIES")
       ->delimiter(',');
+  app.add_option("--metrics-listen", flags.metrics_listen,
+                 "host:port serving Prometheus metrics on GET /metrics (plain HTTP); empty = off")
+      ->envname("NEBULA_METRICS_LISTEN");
 }
 
 std::map<std::string, std::string> ParseKafkaProperties(const std::vector<std::string>& items) {

@@ -20,6 +20,7 @@ struct ApiManagerFlags {
   std::string auth = "none";                  // none (ACLs off) | required (identity tables)
   std::string bootstrap_admin_token;          // "<id>.<secret>" for user admin; never logged
   std::string bootstrap_admin_password;       // password of user admin; never logged
+  std::string metrics_listen;                 // host:port of GET /metrics; empty = off
 };
 
 void AddFlags(CLI::App& app, ApiManagerFlags& flags);

@@ -17,12 +17,17 @@
 #include "flags.h"
 #include "identity_service.h"
 #include "kafka_report_source.h"
+#include "metered_adapters.h"
+#include "metrics_http.h"
+#include "metrics_interceptor.h"
+#include "metrics_registry.h"
 #include "logging.h"
 #include "migrations.h"
 #include "outbox_relay.h"
 #include "pg_app_store.h"
 #include "pg_identity_store.h"
 #include "pg_outbox.h"
+#include "pg_outbox_backlog.h"
 #include "pg_pool.h"
 #include "pg_resource_store.h"
 #include "pg_worker_store.h"
@@ -107,16 +112,19 @@ int Serve(const ApiManagerFlags& flags) {
   ApiService service(store, resources, workers, *authenticator,
                      {.lost_after = std::chrono::seconds(flags.worker_lost_seconds)});
 
-  auto report_source = MakeKafkaReportSource(
+  MetricsRegistry metrics;
+  auto kafka_report_source = MakeKafkaReportSource(
       {.brokers = flags.kafka_brokers, .topic = std::string(kReportsTopic), .properties = kafka_properties});
-  ReportConsumer report_consumer(*report_source, workers, [] {
+  MeteredReportSource report_source(*kafka_report_source, metrics);
+  ReportConsumer report_consumer(report_source, workers, [] {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
   });
   std::jthread reports_thread([&](std::stop_token stop) { report_consumer.Run(stop); });
 
   auto producer = kafka::MakeKafkaRecordProducer({.brokers = flags.kafka_brokers, .properties = kafka_properties});
-  PgOutbox outbox(flags.database_url);
+  PgOutbox pg_outbox(flags.database_url);
+  MeteredOutbox outbox(pg_outbox, metrics);
   OutboxRelay relay(outbox, *producer, {.topic = std::string(kDesiredTopic)});
   std::jthread relay_thread([&](std::stop_token stop) { relay.Run(stop); });
 
@@ -129,10 +137,26 @@ int Serve(const ApiManagerFlags& flags) {
   builder.AddListeningPort(flags.listen, grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(&service);
   builder.RegisterService(&identity_service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(metrics));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     spdlog::critical("cannot listen on {} (address in use, or not host:port?)", flags.listen);
     return 1;
+  }
+  std::unique_ptr<MetricsEndpoint> metrics_endpoint;
+  if (!flags.metrics_listen.empty()) {
+    metrics_endpoint = std::make_unique<MetricsEndpoint>(flags.metrics_listen, [&] {
+      MetricsSnapshot snapshot = metrics.Snapshot();
+      try {
+        snapshot.outbox_backlog = CountOutboxRows(pool);
+      } catch (const std::exception& e) {
+        spdlog::warn("/metrics: cannot count the outbox rows: {}", e.what());
+      }
+      return RenderPrometheus(snapshot);
+    });
+    spdlog::info("serving Prometheus metrics on http://{}/metrics", flags.metrics_listen);
   }
   server->GetHealthCheckService()->SetServingStatus(kServiceName, true);
   server->GetHealthCheckService()->SetServingStatus("nebula.v1.Identity", true);
@@ -142,6 +166,7 @@ int Serve(const ApiManagerFlags& flags) {
   server->GetHealthCheckService()->SetServingStatus(false);
   // In-flight calls get the grace period to finish, then they are cancelled.
   server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  metrics_endpoint.reset();
   spdlog::info("gRPC server stopped; stopping the outbox relay");
   relay_thread.request_stop();
   relay_thread.join();
