@@ -70,6 +70,11 @@ void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
       ->envname("NEBULA_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
+  app.add_option("--log-format", flags.log_format,
+                 "text: logfmt-style lines; json: one JSON object per line (time, level, service, message)")
+      ->envname("NEBULA_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   app.add_option("--auth", flags.auth,
                  "none: ACLs off, every caller is the admin \"anonymous\" (like Nomad/Consul's default); required: "
                  "every call needs a bearer token or basic auth checked against the identity tables")
@@ -92,6 +97,21 @@ void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
   app.add_option("--metrics-listen", flags.metrics_listen,
                  "host:port serving Prometheus metrics on GET /metrics (plain HTTP); empty = off")
       ->envname("NEBULA_METRICS_LISTEN");
+  auto* cert = app.add_option("--tls-cert", flags.tls_cert,
+                              "PEM certificate (chain) of the gRPC listener; with --tls-key turns on TLS (else "
+                              "plaintext)")
+                   ->envname("NEBULA_TLS_CERT")
+                   ->check(CLI::ExistingFile);
+  auto* key = app.add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert")
+                  ->envname("NEBULA_TLS_KEY")
+                  ->check(CLI::ExistingFile);
+  cert->needs(key);
+  key->needs(cert);
+  app.add_option("--tls-client-ca", flags.tls_client_ca,
+                 "PEM CA bundle: clients must present a certificate signed by it (mutual TLS)")
+      ->envname("NEBULA_TLS_CLIENT_CA")
+      ->check(CLI::ExistingFile)
+      ->needs(cert);
 }
 
 std::map<std::string, std::string> ParseKafkaProperties(const std::vector<std::string>& items) {

@@ -15,12 +15,16 @@ struct ApiManagerFlags {
   std::string kafka_brokers = "127.0.0.1:9092";
   int desired_partitions = 8;
   std::string log_level = "info";
+  std::string log_format = "text";  // text (logfmt-style) | json (one object per line)
   int worker_lost_seconds = 90;  // a worker silent this long is LOST
   std::vector<std::string> kafka_properties;  // key=value, passed to librdkafka (TLS, SASL)
   std::string auth = "none";                  // none (ACLs off) | required (identity tables)
   std::string bootstrap_admin_token;          // "<id>.<secret>" for user admin; never logged
   std::string bootstrap_admin_password;       // password of user admin; never logged
   std::string metrics_listen;                 // host:port of GET /metrics; empty = off
+  std::string tls_cert;                       // PEM file; empty = plaintext gRPC
+  std::string tls_key;                        // PEM file of tls_cert's private key
+  std::string tls_client_ca;                  // PEM file; set = clients need a certificate it signed
 };
 
 void AddFlags(CLI::App& app, ApiManagerFlags& flags);

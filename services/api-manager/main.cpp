@@ -32,6 +32,7 @@
 #include "pg_resource_store.h"
 #include "pg_worker_store.h"
 #include "report_consumer.h"
+#include "server_credentials.h"
 #include "record_producer.h"
 #include "shutdown_signal.h"
 #include "topic_admin.h"
@@ -134,7 +135,9 @@ int Serve(const ApiManagerFlags& flags) {
   // Without this a second process could bind the same port and silently share the traffic.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int port = 0;
-  builder.AddListeningPort(flags.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(
+      flags.listen,
+      MakeServerCredentials({.cert = flags.tls_cert, .key = flags.tls_key, .client_ca = flags.tls_client_ca}), &port);
   builder.RegisterService(&service);
   builder.RegisterService(&identity_service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
@@ -160,7 +163,8 @@ int Serve(const ApiManagerFlags& flags) {
   }
   server->GetHealthCheckService()->SetServingStatus(kServiceName, true);
   server->GetHealthCheckService()->SetServingStatus("nebula.v1.Identity", true);
-  spdlog::info("serving {} and nebula.v1.Identity on {} (--auth {})", kServiceName, flags.listen, flags.auth);
+  spdlog::info("serving {} and nebula.v1.Identity on {} ({}, --auth {})", kServiceName, flags.listen,
+               flags.tls_cert.empty() ? "plaintext" : flags.tls_client_ca.empty() ? "TLS" : "mutual TLS", flags.auth);
 
   shutdown.Wait();
   server->GetHealthCheckService()->SetServingStatus(false);
@@ -187,7 +191,7 @@ int main(int argc, char** argv) {
   nebula::api_manager::AddFlags(app, flags);
   CLI11_PARSE(app, argc, argv);
 
-  nebula::SetUpLogging("nebula-api-manager", flags.log_level);
+  nebula::SetUpLogging("nebula-api-manager", flags.log_level, flags.log_format);
   try {
     return nebula::api_manager::Serve(flags);
   } catch (const std::exception& e) {

@@ -174,3 +174,17 @@ TEST_CASE("a missing config file is an error") {
   am::ApiManagerFlags flags;
   CHECK(Parse({"--database-url", "x", "--config", "/nonexistent/nebula.toml"}, flags) != 0);
 }
+
+TEST_CASE("TLS flags come as a certificate and key pair") {
+  TempConfig pem("not really a PEM but an existing file\n");
+  am::ApiManagerFlags flags;
+  REQUIRE(Parse({"--database-url", "x", "--tls-cert", pem.path, "--tls-key", pem.path}, flags) == 0);
+  CHECK(flags.tls_cert == pem.path);
+  CHECK(flags.tls_client_ca.empty());
+  am::ApiManagerFlags cert_only;
+  CHECK(Parse({"--database-url", "x", "--tls-cert", pem.path}, cert_only) != 0);
+  am::ApiManagerFlags ca_only;
+  CHECK(Parse({"--database-url", "x", "--tls-client-ca", pem.path}, ca_only) != 0);
+  am::ApiManagerFlags missing;
+  CHECK(Parse({"--database-url", "x", "--tls-cert", "/nonexistent.pem", "--tls-key", pem.path}, missing) != 0);
+}

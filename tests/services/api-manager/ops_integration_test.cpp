@@ -81,3 +81,80 @@ TEST_CASE("an api-manager with --metrics-listen counts calls on GET /metrics", "
   CHECK(other->status == 404);
   CHECK(replica.Stop() == 0);
 }
+
+namespace {
+
+// A self-signed certificate for localhost and 127.0.0.1 (cert.pem, key.pem in dir); its own CA.
+void MakeCertificate(const std::string& dir, const std::string& name) {
+  auto result = nt::Run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                         "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
+                         dir + "/" + name + "-key.pem", "-out", dir + "/" + name + "-cert.pem"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+}
+
+std::shared_ptr<grpc::Channel> TlsChannel(const std::string& endpoint, const grpc::SslCredentialsOptions& options) {
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("localhost");
+  return grpc::CreateCustomChannel(endpoint, grpc::SslCredentials(options), args);
+}
+
+}  // namespace
+
+TEST_CASE("an api-manager with --tls-cert serves TLS only and --tls-client-ca requires a client certificate",
+          "[integration]") {
+  const auto& stack = nt::SharedStack();
+  const std::string dir = stack.state_dir;
+  static bool made = false;  // once: each SECTION re-runs the test case
+  if (!made) {
+    MakeCertificate(dir, "server");
+    MakeCertificate(dir, "client");
+    made = true;
+  }
+  const std::string server_cert = nt::ReadFile(dir + "/server-cert.pem");
+
+  SECTION("TLS") {
+    const std::string endpoint = "127.0.0.1:" + std::to_string(nt::TestPort(3));
+    auto env = ApiManagerEnv(stack, endpoint);
+    env["NEBULA_TLS_CERT"] = dir + "/server-cert.pem";
+    env["NEBULA_TLS_KEY"] = dir + "/server-key.pem";
+    nt::BackgroundProcess tls({stack.bin_dir + "/nebula-api-manager"}, env, dir + "/api-manager-tls.log");
+    const grpc::SslCredentialsOptions trusting_server{.pem_root_certs = server_cert};
+    // A new channel per attempt: a channel's reconnect backoff can outgrow the wait while the server starts.
+    REQUIRE(nt::Eventually(
+        [&] {
+          return GetApp(TlsChannel(endpoint, trusting_server), "tls-probe").error_code() ==
+                 grpc::StatusCode::NOT_FOUND;
+        },
+        60s));
+    INFO(tls.LogTail());
+    CHECK(GetApp(TlsChannel(endpoint, trusting_server), "tls-probe").error_code() == grpc::StatusCode::NOT_FOUND);
+    auto plaintext = grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials());
+    grpc::Status refused = GetApp(plaintext, "tls-probe");
+    CHECK(refused.error_code() == grpc::StatusCode::UNAVAILABLE);
+    // A client trusting another CA refuses the server.
+    auto wrong_root = TlsChannel(endpoint, {.pem_root_certs = nt::ReadFile(dir + "/client-cert.pem")});
+    CHECK(GetApp(wrong_root, "tls-probe").error_code() == grpc::StatusCode::UNAVAILABLE);
+    CHECK(tls.Stop() == 0);
+  }
+
+  SECTION("mutual TLS") {
+    const std::string endpoint = "127.0.0.1:" + std::to_string(nt::TestPort(4));
+    auto env = ApiManagerEnv(stack, endpoint);
+    env["NEBULA_TLS_CERT"] = dir + "/server-cert.pem";
+    env["NEBULA_TLS_KEY"] = dir + "/server-key.pem";
+    env["NEBULA_TLS_CLIENT_CA"] = dir + "/client-cert.pem";
+    nt::BackgroundProcess mtls({stack.bin_dir + "/nebula-api-manager"}, env, dir + "/api-manager-mtls.log");
+    const grpc::SslCredentialsOptions with_cert{.pem_root_certs = server_cert,
+                                                .pem_private_key = nt::ReadFile(dir + "/client-key.pem"),
+                                                .pem_cert_chain = nt::ReadFile(dir + "/client-cert.pem")};
+    bool served = nt::Eventually(
+        [&] { return GetApp(TlsChannel(endpoint, with_cert), "mtls-probe").error_code() == grpc::StatusCode::NOT_FOUND; },
+        60s);
+    INFO(mtls.LogTail());
+    REQUIRE(served);
+    auto without_cert = TlsChannel(endpoint, {.pem_root_certs = server_cert});
+    CHECK(GetApp(without_cert, "mtls-probe").error_code() == grpc::StatusCode::UNAVAILABLE);
+    CHECK(mtls.Stop() == 0);
+  }
+}
