@@ -20,7 +20,7 @@ class EnvFirstConfig : public CLI::ConfigTOML {
     for (CLI::ConfigItem& item : CLI::ConfigTOML::from_config(input)) {
       if (item.name == "++" || item.name == "--") continue;  // section markers: we have no subcommands
       const CLI::Option* option = app_.get_option_no_throw("--" + item.name);
-      if (option == nullptr || !option->get_configurable())
+      if (option == nullptr || !option->get_configurable() || !item.parents.empty())
         throw CLI::ConfigError("unknown key \"" + item.fullname() +
                                "\" in the config file (keys are the long flag names without --, e.g. listen)");
       std::string env = option->get_envname();

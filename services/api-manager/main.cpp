@@ -129,6 +129,20 @@ int Serve(const ApiManagerFlags& flags) {
   OutboxRelay relay(outbox, *producer, {.topic = std::string(kDesiredTopic)});
   std::jthread relay_thread([&](std::stop_token stop) { relay.Run(stop); });
 
+  // Before the gRPC port: a bad --metrics-listen stops the start before the port says "ready".
+  std::unique_ptr<MetricsEndpoint> metrics_endpoint;
+  if (!flags.metrics_listen.empty()) {
+    metrics_endpoint = std::make_unique<MetricsEndpoint>(flags.metrics_listen, [&] {
+      MetricsSnapshot snapshot = metrics.Snapshot();
+      try {
+        snapshot.outbox_backlog = CountOutboxRows(pool);
+      } catch (const std::exception& e) {
+        spdlog::warn("/metrics: cannot count the outbox rows: {}", e.what());
+      }
+      return RenderPrometheus(snapshot);
+    });
+    spdlog::info("serving Prometheus metrics on http://{}/metrics", flags.metrics_listen);
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -147,19 +161,6 @@ int Serve(const ApiManagerFlags& flags) {
   if (!server || port == 0) {
     spdlog::critical("cannot listen on {} (address in use, or not host:port?)", flags.listen);
     return 1;
-  }
-  std::unique_ptr<MetricsEndpoint> metrics_endpoint;
-  if (!flags.metrics_listen.empty()) {
-    metrics_endpoint = std::make_unique<MetricsEndpoint>(flags.metrics_listen, [&] {
-      MetricsSnapshot snapshot = metrics.Snapshot();
-      try {
-        snapshot.outbox_backlog = CountOutboxRows(pool);
-      } catch (const std::exception& e) {
-        spdlog::warn("/metrics: cannot count the outbox rows: {}", e.what());
-      }
-      return RenderPrometheus(snapshot);
-    });
-    spdlog::info("serving Prometheus metrics on http://{}/metrics", flags.metrics_listen);
   }
   server->GetHealthCheckService()->SetServingStatus(kServiceName, true);
   server->GetHealthCheckService()->SetServingStatus("nebula.v1.Identity", true);

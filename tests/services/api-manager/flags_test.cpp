@@ -188,3 +188,10 @@ TEST_CASE("TLS flags come as a certificate and key pair") {
   am::ApiManagerFlags missing;
   CHECK(Parse({"--database-url", "x", "--tls-cert", "/nonexistent.pem", "--tls-key", pem.path}, missing) != 0);
 }
+
+TEST_CASE("a flag inside a config file section is an unknown key") {
+  TempConfig file("database-url = \"host=db\"\n[tls]\nlisten = \"0.0.0.0:1\"\n");
+  am::ApiManagerFlags flags;
+  CHECK(Parse({"--config", file.path}, flags) != 0);
+  CHECK(flags.listen == "127.0.0.1:50051");
+}
