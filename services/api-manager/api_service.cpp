@@ -7,6 +7,7 @@
 #include <optional>
 #include <thread>
 
+#include "access/authenticate_call.h"
 #include "app_requests.h"
 #include "grpc_status.h"
 #include "list_filter.h"
@@ -30,11 +31,7 @@ void CheckWorkerId(const std::string& id) {
 }  // namespace
 
 Caller ApiService::Authenticate(const grpc::ServerContext& context) {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find("authorization");
-  std::string_view authorization;
-  if (it != metadata.end()) authorization = std::string_view(it->second.data(), it->second.size());
-  return authenticator_.Authenticate(authorization);
+  return AuthenticateCall(authenticator_, context);
 }
 
 grpc::Status ApiService::CreateApp(grpc::ServerContext* context, const nebula::v1::CreateAppRequest* request,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "access/authenticate_call.h"
 #include "access/identity_rules.h"
 #include "access/secrets.h"
 #include "error.h"
@@ -37,10 +38,7 @@ bool IsMember(const Caller& caller, const std::string& group) {
 }  // namespace
 
 Caller IdentityService::Authenticate(const grpc::ServerContext& context) {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find("authorization");
-  std::string_view value = it == metadata.end() ? std::string_view() : std::string_view(it->second.data(), it->second.size());
-  return authenticator_.Authenticate(value);
+  return AuthenticateCall(authenticator_, context);
 }
 
 grpc::Status IdentityService::WhoAmI(grpc::ServerContext* context, const WhoAmIRequest*, WhoAmIResponse* response) {
