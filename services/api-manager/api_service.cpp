@@ -61,7 +61,7 @@ grpc::Status ApiService::ListApps(grpc::ServerContext* context, const nebula::v1
     Caller caller = Authenticate(*context);
     int limit = PageLimit(request->page_size());
     auto page = CollectReadable<nebula::v1::App>(
-        DecodePageToken(request->page_token()), limit, kMaxExaminedPerPage,
+        DecodePageToken(request->page_token(), "ListApps"), limit, kMaxExaminedPerPage,
         [&](const std::string& after, int n) {
           AppPage stored = store_.List(after, n);
           return std::make_pair(std::move(stored.apps), stored.more);
@@ -154,7 +154,7 @@ grpc::Status ApiService::ListAppRevisions(grpc::ServerContext* context,
     Caller caller = Authenticate(*context);
     CheckAppName(request->name(), "name");
     int limit = PageLimit(request->page_size());
-    int64_t before = DecodeNumberPageToken(request->page_token());
+    int64_t before = DecodeNumberPageToken(request->page_token(), "ListAppRevisions");
     RequireAccess(caller, ObjectKind::kApp, request->name(), Access::kRead);
     RevisionPage page = store_.ListRevisions(request->name(), before, limit);
     if (page.revisions.empty() && before == 0)
@@ -198,7 +198,7 @@ grpc::Status ApiService::ListWorkers(grpc::ServerContext* context, const nebula:
   return GuardedCall([&] {
     Authenticate(*context);  // any authenticated caller
     int limit = PageLimit(request->page_size());
-    std::string after = DecodePageToken(request->page_token());
+    std::string after = DecodePageToken(request->page_token(), "ListWorkers");
     WorkerPage page = workers_.List(after, limit);
     const Micros now = NowMicros();
     size_t bytes = 0;

@@ -23,8 +23,9 @@ template <class Proto, class ToProto, class Add>
 std::string ListReadable(ResourceStore& store, ResourceKind kind, ObjectKind object_kind, const Caller& caller,
                          int32_t page_size, const std::string& page_token, ToProto&& to_proto, Add&& add) {
   int limit = PageLimit(page_size);
+  const char* rpc = kind == ResourceKind::kDeviceGroup ? "ListDeviceGroups" : "ListCronJobs";
   auto page = CollectReadable<StoredObject>(
-      DecodePageToken(page_token), limit, kMaxExaminedPerPage,
+      DecodePageToken(page_token, rpc), limit, kMaxExaminedPerPage,
       [&](const std::string& after, int n) {
         ObjectPage stored = store.List(kind, after, n);
         return std::make_pair(std::move(stored.objects), stored.more);
@@ -217,7 +218,7 @@ grpc::Status ApiService::ListAuditEvents(grpc::ServerContext* context,
     Caller caller = Authenticate(*context);
     RequireAdmin(caller, "ListAuditEvents");
     CheckAuditQuery(*request);
-    AuditQuery query{request->object_kind(), request->object_name(), DecodeNumberPageToken(request->page_token()),
+    AuditQuery query{request->object_kind(), request->object_name(), DecodeNumberPageToken(request->page_token(), "ListAuditEvents"),
                      PageLimit(request->page_size())};
     AuditPage page = resources_.ListAuditEvents(query);
     for (const auto& row : page.events) {

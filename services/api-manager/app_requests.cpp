@@ -156,14 +156,15 @@ nebula::v1::AppRevision RevisionToProto(const std::string& name, const Revision&
 
 std::string EncodeNumberPageToken(int64_t last) { return EncodePageToken(std::to_string(last)); }
 
-int64_t DecodeNumberPageToken(std::string_view token) {
-  const std::string text = DecodePageToken(token);
+int64_t DecodeNumberPageToken(std::string_view token, std::string_view list) {
+  const std::string text = DecodePageToken(token, list);
   if (text.empty()) return 0;
   int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value <= 0)
-    throw InvalidRequest({{"page_token", "is not a token of this list; pass the next_page_token of the previous "
-                                         "page, or nothing for the first page"}});
+    throw InvalidRequest({{"page_token", "is not a token of " + std::string(list) +
+                                             "; pass the next_page_token of its previous page, or nothing for the "
+                                             "first page"}});
   return value;
 }
 

@@ -64,7 +64,7 @@ nebula::v1::AppRevision RevisionToProto(const std::string& name, const Revision&
 // Page tokens of lists ordered by a descending integer (revisions by generation, audit events by id):
 // the last value of the previous page. "" → 0 (from the newest).
 std::string EncodeNumberPageToken(int64_t last);
-int64_t DecodeNumberPageToken(std::string_view token);
+int64_t DecodeNumberPageToken(std::string_view token, std::string_view list);
 
 // Throws ABORTED unless expected is 0 or equals actual.
 void CheckExpectedGeneration(std::string_view name, int64_t expected, int64_t actual,

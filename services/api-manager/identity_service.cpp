@@ -73,7 +73,7 @@ grpc::Status IdentityService::ListUsers(grpc::ServerContext* context, const List
     std::vector<FieldViolation> violations;
     int32_t limit = IdentityPageSize(request->page_size(), violations);
     ThrowIfInvalid(std::move(violations));
-    std::string after = DecodePageToken(request->page_token());
+    std::string after = DecodePageToken(request->page_token(), "ListUsers");
     if (!caller.admin) {
       // Filtered to what the caller may read: themself.
       if (after.empty())
@@ -138,7 +138,7 @@ grpc::Status IdentityService::ListTokens(grpc::ServerContext* context, const Lis
     if (!request->user().empty()) violations = ValidateUserName(request->user(), "user");
     int32_t limit = IdentityPageSize(request->page_size(), violations);
     ThrowIfInvalid(std::move(violations));
-    std::string after = DecodePageToken(request->page_token());
+    std::string after = DecodePageToken(request->page_token(), "ListTokens");
     const std::string of = !request->user().empty() ? request->user() : caller.admin ? "" : caller.user;
     auto tokens = store_.ListTokens(of, after, limit + 1);
     bool more = tokens.size() > size_t(limit);
@@ -193,7 +193,7 @@ grpc::Status IdentityService::ListUserGroups(grpc::ServerContext* context, const
     std::vector<FieldViolation> violations;
     int32_t limit = IdentityPageSize(request->page_size(), violations);
     ThrowIfInvalid(std::move(violations));
-    std::string after = DecodePageToken(request->page_token());
+    std::string after = DecodePageToken(request->page_token(), "ListUserGroups");
     if (!caller.admin) {
       // Filtered to what the caller may read: the groups they are in.
       for (const auto& name : caller.user_groups)

@@ -47,9 +47,10 @@ bool Base64UrlDecode(std::string_view in, std::string& out) {
   return bits < 6 && (buffer & ((1u << bits) - 1)) == 0;  // no stray bits: canonical encoding only
 }
 
-Error BadToken() {
-  return InvalidArgument({{"page_token", "is not a token this server issued; pass next_page_token from the previous "
-                                         "ListApps response unchanged, or leave it empty for the first page"}});
+Error BadToken(std::string_view list) {
+  return InvalidArgument({{"page_token", "is not a token this server issued; pass next_page_token from the previous " +
+                                             std::string(list) +
+                                             " response unchanged, or leave it empty for the first page"}});
 }
 
 }  // namespace
@@ -58,13 +59,13 @@ std::string EncodePageToken(std::string_view last_name) {
   return Base64UrlEncode(std::string(kVersion) + std::string(last_name));
 }
 
-std::string DecodePageToken(std::string_view token) {
+std::string DecodePageToken(std::string_view token, std::string_view list) {
   if (token.empty()) return "";
   std::string decoded;
   if (token.size() > kMaxTokenLength || !Base64UrlDecode(token, decoded) || decoded.rfind(kVersion, 0) != 0)
-    throw BadToken();
+    throw BadToken(list);
   std::string name = decoded.substr(kVersion.size());
-  if (DnsLabelProblem(name)) throw BadToken();
+  if (DnsLabelProblem(name)) throw BadToken(list);
   return name;
 }
 

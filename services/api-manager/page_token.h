@@ -1,5 +1,5 @@
-// ListApps page tokens: opaque to clients (base64url), so the paging scheme can change without
-// breaking them. Today a token carries the name of the last app of the previous page.
+// Page tokens of the list RPCs: opaque to clients (base64url), so the paging scheme can change without
+// breaking them. Today a token carries the name (or id) of the last item of the previous page.
 #pragma once
 
 #include <string>
@@ -10,7 +10,8 @@ namespace nebula::api_manager {
 std::string EncodePageToken(std::string_view last_name);
 
 // Empty token: the first page (returns ""). Throws nebula::Error(kInvalidArgument, field
-// "page_token") for anything this server did not issue.
-std::string DecodePageToken(std::string_view token);
+// "page_token") for anything this server did not issue; the message names list (the RPC, e.g.
+// "ListUsers") so the client knows which response's next_page_token to pass.
+std::string DecodePageToken(std::string_view token, std::string_view list);
 
 }  // namespace nebula::api_manager

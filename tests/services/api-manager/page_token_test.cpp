@@ -11,9 +11,9 @@ TEST_CASE("page tokens round-trip app names") {
     std::string token = am::EncodePageToken(name);
     CHECK(token.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
           std::string::npos);
-    CHECK(am::DecodePageToken(token) == name);
+    CHECK(am::DecodePageToken(token, "ListApps") == name);
   }
-  CHECK(am::DecodePageToken("") == "");
+  CHECK(am::DecodePageToken("", "ListApps") == "");
 }
 
 TEST_CASE("foreign page tokens are INVALID_ARGUMENT on page_token") {
@@ -24,7 +24,7 @@ TEST_CASE("foreign page tokens are INVALID_ARGUMENT on page_token") {
                                  std::string(300, 'A'), am::EncodePageToken("Not A Name"), std::string("\0", 1)}) {
     INFO(bad);
     try {
-      am::DecodePageToken(bad);
+      am::DecodePageToken(bad, "ListApps");
       FAIL("accepted");
     } catch (const nebula::Error& e) {
       CHECK(e.code() == nebula::ErrorCode::kInvalidArgument);
@@ -34,8 +34,22 @@ TEST_CASE("foreign page tokens are INVALID_ARGUMENT on page_token") {
   }
   // A changed last character either decodes to another valid name or is refused; never a crash.
   try {
-    am::DecodePageToken(flipped);
+    am::DecodePageToken(flipped, "ListApps");
   } catch (const nebula::Error& e) {
     CHECK(e.code() == nebula::ErrorCode::kInvalidArgument);
+  }
+}
+
+TEST_CASE("a refused page token names the list it was passed to") {
+  for (const char* list : {"ListApps", "ListUsers", "ListTokens", "ListUserGroups", "ListWorkers"}) {
+    INFO(list);
+    try {
+      am::DecodePageToken("garbage!", list);
+      FAIL("accepted");
+    } catch (const nebula::Error& e) {
+      REQUIRE(e.violations().size() == 1);
+      CHECK(e.violations()[0].description.find(std::string("previous ") + list + " response") != std::string::npos);
+      if (std::string(list) != "ListApps") CHECK(e.violations()[0].description.find("ListApps") == std::string::npos);
+    }
   }
 }
