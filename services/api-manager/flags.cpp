@@ -1,51 +1,12 @@
 #include "flags.h"
 
-#include <cstdlib>
-#include <memory>
-
 #include "error.h"
+#include "service_flags.h"
 
 namespace nebula::api_manager {
-namespace {
-
-// CLI11 applies a config file before the environment, so a file value would beat NEBULA_*. This reader
-// drops the file's value of every option whose environment variable is set (flag > env > file >
-// default) and names an unknown key instead of CLI11's "INI was not able to parse".
-class EnvFirstConfig : public CLI::ConfigTOML {
- public:
-  explicit EnvFirstConfig(const CLI::App& app) : app_(app) {}
-
-  std::vector<CLI::ConfigItem> from_config(std::istream& input) const override {
-    std::vector<CLI::ConfigItem> kept;
-    for (CLI::ConfigItem& item : CLI::ConfigTOML::from_config(input)) {
-      if (item.name == "++" || item.name == "--") continue;  // section markers: we have no subcommands
-      const CLI::Option* option = app_.get_option_no_throw("--" + item.name);
-      if (option == nullptr || !option->get_configurable() || !item.parents.empty())
-        throw CLI::ConfigError("unknown key \"" + item.fullname() +
-                               "\" in the config file (keys are the long flag names without --, e.g. listen)");
-      std::string env = option->get_envname();
-      if (!env.empty() && std::getenv(env.c_str()) != nullptr) continue;
-      kept.push_back(std::move(item));
-    }
-    return kept;
-  }
-
- private:
-  const CLI::App& app_;
-};
-
-}  // namespace
 
 void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
-  // CLI11 reads the config option before the environment, so NEBULA_CONFIG becomes its default here.
-  const char* env_file = std::getenv("NEBULA_CONFIG");
-  app.set_config("--config", env_file ? env_file : "",
-                 "TOML (or INI) file of flags: one `name = value` per line with the long flag name, e.g. "
-                 "listen = \"0.0.0.0:50051\"; a flag or its NEBULA_* variable beats the file",
-                 env_file != nullptr)
-      ->envname("NEBULA_CONFIG");
-  app.config_formatter(std::make_shared<EnvFirstConfig>(app));
-  app.allow_config_extras(CLI::config_extras_mode::error);
+  AddConfigFileFlag(app, "NEBULA_CONFIG", "listen = \"0.0.0.0:50051\"");
   app.add_option("--listen", flags.listen, "gRPC listen address (host:port)")
       ->envname("NEBULA_LISTEN")
       ->capture_default_str();
@@ -66,15 +27,7 @@ void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
       ->envname("NEBULA_WORKER_LOST_SECONDS")
       ->check(CLI::Range(1, 86400 * 365))
       ->capture_default_str();
-  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error, critical or off")
-      ->envname("NEBULA_LOG_LEVEL")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
-      ->capture_default_str();
-  app.add_option("--log-format", flags.log_format,
-                 "text: logfmt-style lines; json: one JSON object per line (time, level, service, message)")
-      ->envname("NEBULA_LOG_FORMAT")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  AddLoggingFlags(app, flags.log_level, flags.log_format);
   app.add_option("--auth", flags.auth,
                  "none: ACLs off, every caller is the admin \"anonymous\" (like Nomad/Consul's default); required: "
                  "every call needs a bearer token or basic auth checked against the identity tables")

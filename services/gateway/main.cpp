@@ -11,6 +11,7 @@
 #include <csignal>
 
 #include "error.h"
+#include "gateway_flags.h"
 #include "gateway_metrics.h"
 #include "grpc_forwarder.h"
 #include "http_server.h"
@@ -22,18 +23,6 @@
 namespace {
 
 using namespace nebula::gateway;
-
-struct GatewayFlags {
-  std::string listen = "127.0.0.1:8080";
-  std::string upstream = "127.0.0.1:50051";
-  int threads = 2;
-  std::uint64_t max_body_bytes = 4 * 1024 * 1024;
-  int idle_timeout_seconds = 60;
-  int read_timeout_seconds = 30;
-  std::string tls_cert;
-  std::string tls_key;
-  std::string log_level = "info";
-};
 
 // Every service of the compiled descriptors that carries at least one google.api.http rule.
 std::vector<std::string> AnnotatedServices() {
@@ -97,37 +86,9 @@ int Serve(const GatewayFlags& flags) {
 int main(int argc, char** argv) {
   CLI::App app{"nebula-gateway: grpc-gateway (v2) compatible REST/JSON gateway for the Nebula gRPC services"};
   GatewayFlags flags;
-  app.add_option("--listen", flags.listen, "HTTP listen address (host:port)")
-      ->envname("NEBULA_GATEWAY_LISTEN")
-      ->capture_default_str();
-  app.add_option("--upstream", flags.upstream, "gRPC server to forward to (host:port)")
-      ->envname("NEBULA_GATEWAY_UPSTREAM")
-      ->capture_default_str();
-  app.add_option("--threads", flags.threads, "I/O threads serving every connection")
-      ->envname("NEBULA_GATEWAY_THREADS")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
-  app.add_option("--max-body-bytes", flags.max_body_bytes, "Largest request body; larger ones get 413")
-      ->envname("NEBULA_GATEWAY_MAX_BODY_BYTES")
-      ->capture_default_str();
-  app.add_option("--idle-timeout-seconds", flags.idle_timeout_seconds,
-                 "How long an open connection may wait for the next request's header")
-      ->envname("NEBULA_GATEWAY_IDLE_TIMEOUT_SECONDS")
-      ->check(CLI::Range(1, 86400))
-      ->capture_default_str();
-  app.add_option("--read-timeout-seconds", flags.read_timeout_seconds,
-                 "How long reading a request body, or writing one answer (chunk), may take")
-      ->envname("NEBULA_GATEWAY_READ_TIMEOUT_SECONDS")
-      ->check(CLI::Range(1, 86400))
-      ->capture_default_str();
-  app.add_option("--tls-cert", flags.tls_cert, "PEM certificate chain; with --tls-key serves HTTPS")
-      ->envname("NEBULA_GATEWAY_TLS_CERT");
-  app.add_option("--tls-key", flags.tls_key, "PEM private key")->envname("NEBULA_GATEWAY_TLS_KEY");
-  app.add_option("--log-level", flags.log_level, "trace, debug, info, warn, error")
-      ->envname("NEBULA_LOG_LEVEL")
-      ->capture_default_str();
+  AddGatewayFlags(app, flags);
   CLI11_PARSE(app, argc, argv);
-  nebula::SetUpLogging("nebula-gateway", flags.log_level);
+  nebula::SetUpLogging("nebula-gateway", flags.log_level, flags.log_format);
   try {
     return Serve(flags);
   } catch (const std::exception& e) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "error.h"
+#include "service_flags.h"
 
 namespace nebula::agent {
 
@@ -157,10 +158,10 @@ int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
   cli.add_option("--registry-auth-file", config.registry_auth_file,
                  "File of host=user:password lines (registry credentials)")
       ->envname("NEBULA_REGISTRY_AUTH_FILE");
-  cli.add_option("--log-level", config.log_level, "trace, debug, info, warn, error")
-      ->envname("NEBULA_LOG_LEVEL")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
-      ->capture_default_str();
+  AddLoggingFlags(cli, config.log_level, config.log_format);
+  // NEBULA_AGENT_CONFIG, not NEBULA_CONFIG: that one names the api-manager's file, and the dev stack
+  // starts both from one environment.
+  AddConfigFileFlag(cli, "NEBULA_AGENT_CONFIG", "apps = \"web,api\"");
 
   try {
     cli.parse(argc, argv);

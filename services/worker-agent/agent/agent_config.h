@@ -1,4 +1,5 @@
-// The agent's flags (contracts: "Process flags"), each with an env fallback.
+// The agent's flags (contracts: "Process flags"), each with an env fallback, and --config <file>
+// (service_flags.h: flag > env > file > default).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,7 @@ struct AgentConfig {
   int host_cpus = 0;          // 0 = read from the machine
   int64_t host_memory_mb = 0; // 0 = read from the machine
   std::string log_level = "info";
+  std::string log_format = "text";  // --log-format text|json (logging.h)
   // Registry credentials: a docker config.json (`auths`), explicit host=user:password entries and
   // files of such lines (one per line, '#' comments). Explicit ones win over the config file.
   std::string docker_config;            // default ~/.docker/config.json (missing is fine then)

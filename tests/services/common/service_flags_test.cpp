@@ -1,0 +1,128 @@
+// service_flags.h on a small command line of its own: the rules every service inherits.
+#include "service_flags.h"
+
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+struct Flags {
+  std::string listen = "default:1";
+  int count = 1;
+  std::vector<std::string> items;
+  std::string log_level = "info";
+  std::string log_format = "text";
+};
+
+// "" or CLI11's error message.
+std::string Parse(std::vector<std::string> args, Flags& flags) {
+  CLI::App app;
+  nebula::AddConfigFileFlag(app, "NEBULA_TEST_CONFIG", "listen = \"x:1\"");
+  app.add_option("--listen", flags.listen)->envname("NEBULA_TEST_LISTEN");
+  app.add_option("--count", flags.count);  // no environment variable
+  app.add_option("--item", flags.items)->delimiter(',');
+  nebula::AddLoggingFlags(app, flags.log_level, flags.log_format);
+  args.insert(args.begin(), "test");
+  std::vector<const char*> argv;
+  for (auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(int(argv.size()), argv.data());
+    return "";
+  } catch (const CLI::ParseError& e) {
+    return e.what();
+  }
+}
+
+struct ScopedEnv {
+  ScopedEnv(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
+  ~ScopedEnv() { unsetenv(name_); }
+  const char* name_;
+};
+
+struct TempConfig {
+  explicit TempConfig(const std::string& text) {
+    char name[] = "/tmp/nebula-flags-config-XXXXXX";
+    int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    REQUIRE(write(fd, text.data(), text.size()) == ssize_t(text.size()));
+    close(fd);
+    path = name;
+  }
+  ~TempConfig() { std::remove(path.c_str()); }
+  std::string path;
+};
+
+}  // namespace
+
+TEST_CASE("config file values sit between the environment and the defaults") {
+  TempConfig file("listen = \"file:2\"\ncount = 5\nitem = [\"a\", \"b\"]\nlog-level = \"warn\"\n");
+  Flags defaults;
+  REQUIRE(Parse({}, defaults).empty());
+  CHECK(defaults.listen == "default:1");
+  CHECK(defaults.count == 1);
+
+  Flags from_file;
+  REQUIRE(Parse({"--config", file.path}, from_file).empty());
+  CHECK(from_file.listen == "file:2");
+  CHECK(from_file.count == 5);
+  CHECK(from_file.items == std::vector<std::string>{"a", "b"});
+  CHECK(from_file.log_level == "warn");
+  CHECK(from_file.log_format == "text");
+
+  ScopedEnv env("NEBULA_TEST_LISTEN", "env:3");
+  Flags env_wins;
+  REQUIRE(Parse({"--config", file.path}, env_wins).empty());
+  CHECK(env_wins.listen == "env:3");
+  CHECK(env_wins.count == 5);
+
+  Flags flag_wins;
+  REQUIRE(Parse({"--config", file.path, "--listen", "flag:4", "--count", "7"}, flag_wins).empty());
+  CHECK(flag_wins.listen == "flag:4");
+  CHECK(flag_wins.count == 7);
+}
+
+TEST_CASE("the config file may come from its environment variable") {
+  TempConfig file("count = 9\n");
+  ScopedEnv env("NEBULA_TEST_CONFIG", file.path.c_str());
+  Flags flags;
+  REQUIRE(Parse({}, flags).empty());
+  CHECK(flags.count == 9);
+}
+
+TEST_CASE("config file keys that are not flags are errors naming the key and the file") {
+  for (const char* key : {"lisen", "config", "help"}) {
+    TempConfig file(std::string(key) + " = \"x\"\n");
+    Flags flags;
+    const std::string error = Parse({"--config", file.path}, flags);
+    INFO(key);
+    CHECK_THAT(error, Catch::Matchers::Contains("unknown key \"" + std::string(key) + "\""));
+    CHECK_THAT(error, Catch::Matchers::Contains(file.path));
+  }
+  TempConfig sectioned("[server]\nlisten = \"x:1\"\n");
+  Flags flags;
+  CHECK_THAT(Parse({"--config", sectioned.path}, flags), Catch::Matchers::Contains("unknown key \"server.listen\""));
+  CHECK(flags.listen == "default:1");
+}
+
+TEST_CASE("a config file that does not exist is an error") {
+  Flags flags;
+  CHECK_FALSE(Parse({"--config", "/nonexistent/nebula.toml"}, flags).empty());
+}
+
+TEST_CASE("log flags accept only known levels and formats") {
+  Flags json;
+  REQUIRE(Parse({"--log-format", "json", "--log-level", "off"}, json).empty());
+  CHECK(json.log_format == "json");
+  CHECK(json.log_level == "off");
+  ScopedEnv env("NEBULA_LOG_FORMAT", "json");
+  Flags from_env;
+  REQUIRE(Parse({}, from_env).empty());
+  CHECK(from_env.log_format == "json");
+  Flags bad;
+  CHECK_FALSE(Parse({"--log-format", "xml"}, bad).empty());
+  CHECK_FALSE(Parse({"--log-level", "verbose"}, bad).empty());
+}
