@@ -10,9 +10,8 @@
 
 namespace nebula::gateway {
 
-// protobuf's printer with always_print_primitive_fields, then what protojson's EmitUnpopulated does
-// differently: unset singular message fields (outside oneofs) become null; unset oneof members and
-// proto3 `optional` fields are left out. Fields in declaration order.
+// protojson with EmitUnpopulated, in one pass (proto_json_writer.h has the rules). Throws
+// UnprintableMessage for what protojson refuses (an Any of an unknown type, a Timestamp out of range).
 std::string MessageToGatewayJson(const google::protobuf::Message& message);
 
 // response_body:"field": only that field of the response (an unset message prints as {}).

@@ -186,9 +186,14 @@ void RestGateway::ForwardStream(const Route& route, std::unique_ptr<pb::Message>
                                                 std::function<void()> read_next) {
     if (state->client_gone) return read_next();
     std::unique_ptr<pb::Message> reply(pb::MessageFactory::generated_factory()->GetPrototype(rpc->output_type())->New());
-    std::string line = reply->ParseFromString(bytes)
-                           ? StreamResultJson(*reply)
-                           : StreamErrorJson(13, "cannot parse the upstream response", {});
+    std::string line;
+    try {
+      line = reply->ParseFromString(bytes) ? StreamResultJson(*reply)
+                                           : StreamErrorJson(13, "cannot parse the upstream response", {});
+    } catch (const std::exception& e) {  // a message protojson cannot print either
+      spdlog::error("{}: cannot print a stream message: {}", rpc->full_name(), e.what());
+      line = StreamErrorJson(13, "cannot print the upstream response", {});
+    }
     line += "\n";
     auto after_write = [state, read_next](bool ok) {
       if (!ok) {

@@ -1,0 +1,505 @@
+#include "proto_json_writer.h"
+
+#include <google/protobuf/descriptor.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace nebula::gateway {
+namespace {
+
+namespace pb = google::protobuf;
+using FD = pb::FieldDescriptor;
+
+// The google.protobuf types protojson prints in a form of their own (well_known_types.go).
+enum class Wkt { kNone, kAny, kTimestamp, kDuration, kWrapper, kStruct, kListValue, kValue, kFieldMask, kEmpty };
+
+Wkt WellKnownKind(const pb::Descriptor& d) {
+  if (d.file()->package() != "google.protobuf") return Wkt::kNone;
+  const std::string& name = d.name();
+  if (name == "Timestamp") return Wkt::kTimestamp;
+  if (name == "Duration") return Wkt::kDuration;
+  if (name == "Any") return Wkt::kAny;
+  if (name == "Struct") return Wkt::kStruct;
+  if (name == "ListValue") return Wkt::kListValue;
+  if (name == "Value") return Wkt::kValue;
+  if (name == "FieldMask") return Wkt::kFieldMask;
+  if (name == "Empty") return Wkt::kEmpty;
+  if (name == "DoubleValue" || name == "FloatValue" || name == "Int64Value" || name == "UInt64Value" ||
+      name == "Int32Value" || name == "UInt32Value" || name == "BoolValue" || name == "StringValue" ||
+      name == "BytesValue") {
+    return Wkt::kWrapper;
+  }
+  return Wkt::kNone;
+}
+
+template <class Int>
+void AppendInt(Int value, std::string& out) {
+  char buf[24];
+  auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+  out.append(buf, static_cast<std::size_t>(end - buf));
+}
+
+template <class Int>
+void AppendQuotedInt(Int value, std::string& out) {
+  out += '"';
+  AppendInt(value, out);
+  out += '"';
+}
+
+// protojson's appendFloat (encoding/json rules): shortest round-trip digits for the field's width,
+// exponent form only below 1e-6 or from 1e21 on, "e-07" shortened to "e-7".
+template <class Float>
+void AppendFloat(Float value, std::string& out) {
+  if (std::isnan(value)) {
+    out += "\"NaN\"";
+    return;
+  }
+  if (std::isinf(value)) {
+    out += value > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    return;
+  }
+  const Float magnitude = std::fabs(value);
+  const bool exponent = magnitude != 0 && (magnitude < Float(1e-6) || magnitude >= Float(1e21));
+  char buf[64];
+  auto end = std::to_chars(buf, buf + sizeof buf, value,
+                           exponent ? std::chars_format::scientific : std::chars_format::fixed).ptr;
+  std::size_t n = static_cast<std::size_t>(end - buf);
+  if (exponent && n >= 4 && buf[n - 4] == 'e' && buf[n - 3] == '-' && buf[n - 2] == '0') {
+    buf[n - 2] = buf[n - 1];
+    --n;
+  }
+  out.append(buf, n);
+}
+
+void AppendBase64(const std::string& bytes, std::string& out) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  out += '"';
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::size_t n = bytes.size();
+  std::size_t i = 0;
+  for (; i + 3 <= n; i += 3) {
+    const std::uint32_t v = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8) | p[i + 2];
+    const char quad[4] = {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], kAlphabet[v & 63]};
+    out.append(quad, 4);
+  }
+  if (n - i == 1) {
+    const std::uint32_t v = std::uint32_t{p[i]} << 16;
+    const char quad[4] = {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], '=', '='};
+    out.append(quad, 4);
+  } else if (n - i == 2) {
+    const std::uint32_t v = (std::uint32_t{p[i]} << 16) | (std::uint32_t{p[i + 1]} << 8);
+    const char quad[4] = {kAlphabet[v >> 18], kAlphabet[(v >> 12) & 63], kAlphabet[(v >> 6) & 63], '='};
+    out.append(quad, 4);
+  }
+  out += '"';
+}
+
+// Length of the valid UTF-8 sequence starting at s[0] (strict: no overlongs, surrogates or > U+10FFFF),
+// 0 when it is not one.
+std::size_t Utf8SequenceLength(const unsigned char* s, std::size_t left) {
+  const unsigned char c = s[0];
+  auto cont = [&](std::size_t k) { return k < left && (s[k] & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && s[1] < 0xA0) return 0;  // overlong
+    if (c == 0xED && s[1] >= 0xA0) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && s[1] < 0x90) return 0;
+    if (c == 0xF4 && s[1] >= 0x90) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+// "2006-01-02T15:04:05" of a Unix time (proleptic Gregorian, days-from-civil inverse).
+void AppendCivilTime(std::int64_t seconds, std::string& out) {
+  std::int64_t days = seconds / 86400;
+  std::int64_t rem = seconds % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  char buf[20];
+  auto two = [](char* p, std::int64_t v) {
+    p[0] = static_cast<char>('0' + v / 10);
+    p[1] = static_cast<char>('0' + v % 10);
+  };
+  buf[0] = static_cast<char>('0' + year / 1000);
+  buf[1] = static_cast<char>('0' + year / 100 % 10);
+  buf[2] = static_cast<char>('0' + year / 10 % 10);
+  buf[3] = static_cast<char>('0' + year % 10);
+  buf[4] = '-';
+  two(buf + 5, month);
+  buf[7] = '-';
+  two(buf + 8, day);
+  buf[10] = 'T';
+  two(buf + 11, rem / 3600);
+  buf[13] = ':';
+  two(buf + 14, rem / 60 % 60);
+  buf[16] = ':';
+  two(buf + 17, rem % 60);
+  out.append(buf, 19);
+}
+
+// ".5", ".500001", ".000000001": nanoseconds with 0, 3, 6 or 9 digits, as protojson trims them.
+void AppendFraction(std::int32_t nanos, std::string& out) {
+  if (nanos == 0) return;
+  char buf[10];
+  buf[0] = '.';
+  std::int32_t v = nanos;
+  for (int i = 9; i >= 1; --i) {
+    buf[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  std::size_t n = 10;
+  if (nanos % 1000000 == 0) {
+    n = 4;
+  } else if (nanos % 1000 == 0) {
+    n = 7;
+  }
+  out.append(buf, n);
+}
+
+void AppendCamelPath(const std::string& path, std::string& out) {
+  bool was_underscore = false;
+  for (char c : path) {
+    if (c != '_') {
+      if (was_underscore && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      out += c;
+    }
+    was_underscore = c == '_';
+  }
+}
+
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+
+  void Message(const pb::Message& m) {
+    const Wkt kind = WellKnownKind(*m.GetDescriptor());
+    if (kind != Wkt::kNone) return WellKnown(m, kind);
+    out_ += '{';
+    Fields(m, true);
+    out_ += '}';
+  }
+
+  // Only the fields (no braces); `first` says whether a comma is due before the first one.
+  void Fields(const pb::Message& m, bool first) {
+    const pb::Descriptor& d = *m.GetDescriptor();
+    const pb::Reflection& r = *m.GetReflection();
+    for (int i = 0; i < d.field_count(); ++i) {
+      const FD& f = *d.field(i);
+      if (!f.is_repeated() && f.has_presence() && !r.HasField(m, &f)) {
+        if (f.containing_oneof() != nullptr) continue;  // real oneofs and proto3 `optional`
+        if (f.cpp_type() != FD::CPPTYPE_MESSAGE && f.file()->syntax() != pb::FileDescriptor::SYNTAX_PROTO2) continue;
+        Name(f, first);
+        out_ += "null";
+        continue;
+      }
+      Name(f, first);
+      Field(m, f);
+    }
+  }
+
+  void Field(const pb::Message& m, const FD& f) {
+    if (f.is_map()) return Map(m, f);
+    if (f.is_repeated()) {
+      const pb::Reflection& r = *m.GetReflection();
+      const int n = r.FieldSize(m, &f);
+      out_ += '[';
+      for (int i = 0; i < n; ++i) {
+        if (i > 0) out_ += ',';
+        Value(m, f, i);
+      }
+      out_ += ']';
+      return;
+    }
+    Value(m, f, -1);
+  }
+
+  // Element `index` of a repeated field, or the singular field when index < 0.
+  void Value(const pb::Message& m, const FD& f, int index) {
+    const pb::Reflection& r = *m.GetReflection();
+    const bool rep = index >= 0;
+    switch (f.cpp_type()) {
+      case FD::CPPTYPE_INT32: return AppendInt(rep ? r.GetRepeatedInt32(m, &f, index) : r.GetInt32(m, &f), out_);
+      case FD::CPPTYPE_UINT32: return AppendInt(rep ? r.GetRepeatedUInt32(m, &f, index) : r.GetUInt32(m, &f), out_);
+      case FD::CPPTYPE_INT64:
+        return AppendQuotedInt(rep ? r.GetRepeatedInt64(m, &f, index) : r.GetInt64(m, &f), out_);
+      case FD::CPPTYPE_UINT64:
+        return AppendQuotedInt(rep ? r.GetRepeatedUInt64(m, &f, index) : r.GetUInt64(m, &f), out_);
+      case FD::CPPTYPE_DOUBLE: return AppendFloat(rep ? r.GetRepeatedDouble(m, &f, index) : r.GetDouble(m, &f), out_);
+      case FD::CPPTYPE_FLOAT: return AppendFloat(rep ? r.GetRepeatedFloat(m, &f, index) : r.GetFloat(m, &f), out_);
+      case FD::CPPTYPE_BOOL:
+        out_ += (rep ? r.GetRepeatedBool(m, &f, index) : r.GetBool(m, &f)) ? "true" : "false";
+        return;
+      case FD::CPPTYPE_ENUM: return Enum(f, rep ? r.GetRepeatedEnumValue(m, &f, index) : r.GetEnumValue(m, &f));
+      case FD::CPPTYPE_STRING: {
+        std::string scratch;
+        const std::string& s =
+            rep ? r.GetRepeatedStringReference(m, &f, index, &scratch) : r.GetStringReference(m, &f, &scratch);
+        if (f.type() == FD::TYPE_BYTES) return AppendBase64(s, out_);
+        return AppendJsonString(s, out_);
+      }
+      case FD::CPPTYPE_MESSAGE: return Message(rep ? r.GetRepeatedMessage(m, &f, index) : r.GetMessage(m, &f));
+    }
+  }
+
+  void Enum(const FD& f, int number) {
+    const pb::EnumDescriptor& type = *f.enum_type();
+    if (type.full_name() == "google.protobuf.NullValue") {
+      out_ += "null";
+      return;
+    }
+    if (const pb::EnumValueDescriptor* value = type.FindValueByNumber(number)) {
+      out_ += '"';
+      out_ += value->name();
+      out_ += '"';
+      return;
+    }
+    AppendInt(number, out_);
+  }
+
+  // protojson sorts map keys (order.GenericKeyOrder): false before true, numbers numerically, strings
+  // bytewise.
+  void Map(const pb::Message& m, const FD& f) {
+    const pb::Reflection& r = *m.GetReflection();
+    const int n = r.FieldSize(m, &f);
+    out_ += '{';
+    if (n == 0) {
+      out_ += '}';
+      return;
+    }
+    const FD& key_field = *f.message_type()->map_key();
+    const FD& value_field = *f.message_type()->map_value();
+    struct Entry {
+      const pb::Message* message;
+      std::string text;
+      std::int64_t signed_key = 0;
+      std::uint64_t unsigned_key = 0;
+    };
+    std::vector<Entry> entries;
+    entries.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      const pb::Message& entry = r.GetRepeatedMessage(m, &f, i);
+      const pb::Reflection& er = *entry.GetReflection();
+      Entry e{&entry, {}};
+      switch (key_field.cpp_type()) {
+        case FD::CPPTYPE_STRING: e.text = er.GetString(entry, &key_field); break;
+        case FD::CPPTYPE_BOOL:
+          e.unsigned_key = er.GetBool(entry, &key_field) ? 1 : 0;
+          e.text = e.unsigned_key ? "true" : "false";
+          break;
+        case FD::CPPTYPE_INT32: e.signed_key = er.GetInt32(entry, &key_field); break;
+        case FD::CPPTYPE_INT64: e.signed_key = er.GetInt64(entry, &key_field); break;
+        case FD::CPPTYPE_UINT32: e.unsigned_key = er.GetUInt32(entry, &key_field); break;
+        case FD::CPPTYPE_UINT64: e.unsigned_key = er.GetUInt64(entry, &key_field); break;
+        default: break;
+      }
+      if (key_field.cpp_type() == FD::CPPTYPE_INT32 || key_field.cpp_type() == FD::CPPTYPE_INT64) {
+        AppendInt(e.signed_key, e.text);
+      } else if (key_field.cpp_type() == FD::CPPTYPE_UINT32 || key_field.cpp_type() == FD::CPPTYPE_UINT64) {
+        AppendInt(e.unsigned_key, e.text);
+      }
+      entries.push_back(std::move(e));
+    }
+    const FD::CppType key_type = key_field.cpp_type();
+    std::sort(entries.begin(), entries.end(), [key_type](const Entry& a, const Entry& b) {
+      switch (key_type) {
+        case FD::CPPTYPE_INT32:
+        case FD::CPPTYPE_INT64: return a.signed_key < b.signed_key;
+        case FD::CPPTYPE_STRING: return a.text < b.text;
+        default: return a.unsigned_key < b.unsigned_key;
+      }
+    });
+    bool first = true;
+    for (const Entry& e : entries) {
+      if (!first) out_ += ',';
+      first = false;
+      AppendJsonString(e.text, out_);
+      out_ += ':';
+      Value(*e.message, value_field, -1);
+    }
+    out_ += '}';
+  }
+
+  void WellKnown(const pb::Message& m, Wkt kind) {
+    const pb::Descriptor& d = *m.GetDescriptor();
+    const pb::Reflection& r = *m.GetReflection();
+    switch (kind) {
+      case Wkt::kNone: return;
+      case Wkt::kEmpty: out_ += "{}"; return;
+      case Wkt::kWrapper: return Value(m, *d.field(0), -1);
+      case Wkt::kTimestamp: {
+        const std::int64_t seconds = r.GetInt64(m, d.field(0));
+        const std::int32_t nanos = r.GetInt32(m, d.field(1));
+        if (seconds < -62135596800 || seconds > 253402300799 || nanos < 0 || nanos > 999999999) {
+          throw UnprintableMessage("google.protobuf.Timestamp out of range");
+        }
+        out_ += '"';
+        AppendCivilTime(seconds, out_);
+        AppendFraction(nanos, out_);
+        out_ += "Z\"";
+        return;
+      }
+      case Wkt::kDuration: {
+        std::int64_t seconds = r.GetInt64(m, d.field(0));
+        std::int32_t nanos = r.GetInt32(m, d.field(1));
+        if (seconds < -315576000000 || seconds > 315576000000 || nanos < -999999999 || nanos > 999999999 ||
+            (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0)) {
+          throw UnprintableMessage("google.protobuf.Duration out of range");
+        }
+        out_ += '"';
+        if (seconds < 0 || nanos < 0) {
+          out_ += '-';
+          seconds = -seconds;
+          nanos = -nanos;
+        }
+        AppendInt(seconds, out_);
+        AppendFraction(nanos, out_);
+        out_ += "s\"";
+        return;
+      }
+      case Wkt::kFieldMask: {
+        const FD* paths = d.field(0);
+        out_ += '"';
+        std::string scratch;
+        for (int i = 0; i < r.FieldSize(m, paths); ++i) {
+          if (i > 0) out_ += ',';
+          AppendCamelPath(r.GetRepeatedStringReference(m, paths, i, &scratch), out_);
+        }
+        out_ += '"';
+        return;
+      }
+      case Wkt::kStruct: return Map(m, *d.field(0));
+      case Wkt::kListValue: return Field(m, *d.field(0));
+      case Wkt::kValue: {
+        const FD* set = r.GetOneofFieldDescriptor(m, d.oneof_decl(0));
+        if (set == nullptr) throw UnprintableMessage("google.protobuf.Value: none of the oneof fields is set");
+        if (set->cpp_type() == FD::CPPTYPE_DOUBLE && !std::isfinite(r.GetDouble(m, set))) {
+          throw UnprintableMessage("google.protobuf.Value: invalid number");
+        }
+        return Value(m, *set, -1);
+      }
+      case Wkt::kAny: {
+        if (!Any(m)) {
+          throw UnprintableMessage("unable to resolve " + r.GetString(m, d.field(0)));
+        }
+        return;
+      }
+    }
+  }
+
+  bool Any(const pb::Message& any) {
+    const pb::Descriptor& d = *any.GetDescriptor();
+    const pb::Reflection& r = *any.GetReflection();
+    const std::string url = r.GetString(any, d.field(0));
+    const std::string type_name = url.substr(url.rfind('/') + 1);
+    const pb::Descriptor* type = pb::DescriptorPool::generated_pool()->FindMessageTypeByName(type_name);
+    if (type == nullptr) return false;
+    std::unique_ptr<pb::Message> message(pb::MessageFactory::generated_factory()->GetPrototype(type)->New());
+    std::string scratch;
+    if (!message->ParseFromString(r.GetStringReference(any, d.field(1), &scratch))) return false;
+    const std::size_t mark = out_.size();
+    try {
+      out_ += "{\"@type\":";
+      AppendJsonString(url, out_);
+      const Wkt kind = WellKnownKind(*type);
+      if (kind != Wkt::kNone) {
+        out_ += ",\"value\":";
+        WellKnown(*message, kind);
+      } else {
+        Fields(*message, false);
+      }
+      out_ += '}';
+    } catch (const UnprintableMessage&) {
+      out_.resize(mark);
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  void Name(const FD& f, bool& first) {
+    if (!first) out_ += ',';
+    first = false;
+    out_ += '"';
+    out_ += f.json_name();
+    out_ += "\":";
+  }
+
+  std::string& out_;
+};
+
+}  // namespace
+
+void AppendJsonString(std::string_view text, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t plain = 0;  // start of the run not yet copied
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = s[i];
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      const std::size_t len = Utf8SequenceLength(s + i, n - i);
+      if (len != 0) {
+        i += len;
+        continue;
+      }
+    }
+    out.append(text.data() + plain, i - plain);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+          out.append(esc, 6);
+        } else {
+          out += "\xEF\xBF\xBD";  // an invalid UTF-8 byte
+        }
+    }
+    ++i;
+    plain = i;
+  }
+  out.append(text.data() + plain, n - plain);
+  out += '"';
+}
+
+void AppendMessageJson(const pb::Message& message, std::string& out) { Writer(out).Message(message); }
+
+void AppendFieldJson(const pb::Message& message, const FD& field, std::string& out) {
+  Writer(out).Field(message, field);
+}
+
+bool AppendAnyJson(const pb::Message& any, std::string& out) { return Writer(out).Any(any); }
+
+}  // namespace nebula::gateway
