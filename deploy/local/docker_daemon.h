@@ -1,5 +1,5 @@
-// The dockerd the stack uses: DOCKER_HOST (or --docker-host), else the system one, else a private dockerd
-// with everything under the state dir.
+// The dockerd the stack uses: DOCKER_HOST (or --docker-host), else the system one, else (or always with
+// --private-docker) a private dockerd with everything under the state dir and a bridge of its own.
 #pragma once
 
 #include <filesystem>
@@ -19,6 +19,18 @@ struct DockerConnection {
 };
 
 DockerConnection ConnectDocker(const UpOptions& options, const StackPaths& paths);
+
+// Starts a dockerd of our own on docker_dir (data root, exec root, pid file, docker.sock, daemon.json,
+// bridge.cidr) and waits until it answers. Its bridge (PrivateBridgeName) is created first, or reused
+// when it is still there; a dockerd started on the same dir again finds the same data and bridge. On
+// failure nothing it started is left running. Needs root.
+std::unique_ptr<ChildProcess> StartPrivateDockerd(const std::filesystem::path& docker_dir,
+                                                  const std::filesystem::path& log_file,
+                                                  bool live_restore = false);
+
+// Deletes the bridge of a private dockerd on docker_dir (a no-op when it is gone). Call it once that
+// dockerd stopped; the next StartPrivateDockerd makes a new one.
+void RemovePrivateBridge(const std::filesystem::path& docker_dir, const std::filesystem::path& log_file);
 
 // GET /_ping answers 200.
 bool DockerAnswers(const std::string& host);

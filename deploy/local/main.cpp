@@ -75,6 +75,9 @@ int main(int argc, char** argv) {
                  "dockerd to use (default: DOCKER_HOST, else unix:///var/run/docker.sock if it answers, else a "
                  "private dockerd in the state dir)")
       ->envname("DOCKER_HOST");
+  up->add_flag("--private-docker", up_options.private_docker,
+               "start a dockerd of our own (data, sockets and a bridge of its own under the state dir) even when "
+               "one answers; DOCKER_HOST is ignored. For tests that prune images or restart dockerd. Needs root");
   up->add_flag("--keep-containers", up_options.keep_containers,
                "leave the agents' containers running when the stack stops");
   up->add_flag("--detach", up_options.detach,

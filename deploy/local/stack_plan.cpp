@@ -154,15 +154,22 @@ ProcessSpec KafkaFormatSpec(const fs::path& java, const fs::path& kafka_libs, co
 
 std::string PrivateDockerHost(const fs::path& docker_dir) { return "unix://" + (docker_dir / "docker.sock").string(); }
 
-ProcessSpec DockerdSpec(const fs::path& dockerd, const fs::path& docker_dir) {
+ProcessSpec DockerdSpec(const fs::path& dockerd, const fs::path& docker_dir, const PrivateDockerdOptions& options) {
   // Own containerd namespaces, so a system containerd shared with another dockerd never mixes containers.
-  return {"dockerd",
-          dockerd,
-          {"--data-root", (docker_dir / "data").string(), "--exec-root", (docker_dir / "exec").string(), "--pidfile",
-           (docker_dir / "dockerd.pid").string(), "-H", PrivateDockerHost(docker_dir), "--containerd-namespace",
-           "nebula-devstack", "--containerd-plugins-namespace", "nebula-devstack-plugins"},
-          {},
-          SIGTERM};
+  // A second dockerd must leave the system one's docker0 and iptables chains alone: its own bridge, and
+  // no iptables, masquerading or ip_forward (loopback traffic only; docker-proxy publishes the ports).
+  ProcessSpec spec{"dockerd",
+                   dockerd,
+                   {"--data-root", (docker_dir / "data").string(), "--exec-root", (docker_dir / "exec").string(),
+                    "--pidfile", (docker_dir / "dockerd.pid").string(), "-H", PrivateDockerHost(docker_dir),
+                    "--config-file", (docker_dir / "daemon.json").string(), "--containerd-namespace",
+                    "nebula-devstack", "--containerd-plugins-namespace", "nebula-devstack-plugins", "--bridge",
+                    options.bridge.empty() ? "none" : options.bridge, "--iptables=false", "--ip-masq=false",
+                    "--ip-forward=false", "--userland-proxy=true"},
+                   {},
+                   SIGTERM};
+  if (options.live_restore) spec.args.push_back("--live-restore");
+  return spec;
 }
 
 ProcessSpec RegistrySpec(const fs::path& docker_registry, const fs::path& registry_dir) {

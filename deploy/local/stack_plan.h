@@ -30,6 +30,7 @@ struct UpOptions {
   bool detach = false;
   bool api_manager = true;  // false: infrastructure only (tests that run their own api-manager)
   std::string auth = "none";  // the api-manager's --auth; "required": a bootstrap admin token in stack.env
+  bool private_docker = false;  // always a dockerd of our own (tests that prune images), even if one answers
 };
 
 // Environment lookups are injected so default resolution stays pure.
@@ -97,7 +98,14 @@ ProcessSpec KafkaSpec(const std::filesystem::path& java, const std::filesystem::
                       const std::filesystem::path& kafka_dir);
 ProcessSpec KafkaFormatSpec(const std::filesystem::path& java, const std::filesystem::path& kafka_libs,
                             const std::filesystem::path& kafka_dir, const std::string& cluster_id);
-ProcessSpec DockerdSpec(const std::filesystem::path& dockerd, const std::filesystem::path& docker_dir);
+// A private dockerd: everything under docker_dir, containers on `bridge` (created beforehand), no
+// iptables or sysctl changes (published ports go through docker-proxy), no /etc/docker/daemon.json.
+struct PrivateDockerdOptions {
+  std::string bridge;         // empty: --bridge=none (containers get no network but loopback)
+  bool live_restore = false;  // containers keep running while dockerd is down
+};
+ProcessSpec DockerdSpec(const std::filesystem::path& dockerd, const std::filesystem::path& docker_dir,
+                        const PrivateDockerdOptions& options);
 std::string PrivateDockerHost(const std::filesystem::path& docker_dir);
 ProcessSpec RegistrySpec(const std::filesystem::path& docker_registry, const std::filesystem::path& registry_dir);
 // admin_token non-empty: --auth required with that bootstrap admin token (passed in the environment,

@@ -187,6 +187,9 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
       docker_host = docker.host;
       std::string note = "using " + docker_host;
       if (docker.private_daemon) {
+        // Registered before dockerd: teardown runs newest first, so the bridge goes once dockerd stopped.
+        stack.teardown.Push("removing the private dockerd's bridge",
+                            [&paths] { RemovePrivateBridge(paths.docker, paths.Log("dockerd")); });
         Adopt(stack, std::move(docker.private_daemon), 60s);
         note = "started a private dockerd at " + docker_host;
       }

@@ -2,6 +2,8 @@
 
 #include "stack_fixture.h"
 
+#include "private_dockerd.h"
+
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 #include <sys/prctl.h>
@@ -80,6 +82,15 @@ std::map<std::string, std::string> ParseEnvFile(const std::string& text) {
   return out;
 }
 
+bool& PrivateDockerdWanted() {
+  static bool wanted = false;
+  return wanted;
+}
+bool& StackStarted() {
+  static bool started = false;
+  return started;
+}
+
 class StackGuard {
  public:
   explicit StackGuard(StackAuth auth) {
@@ -89,11 +100,11 @@ class StackGuard {
     if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
     info_.state_dir = tmpl;
     const std::string log = info_.state_dir + "/devstack.log";
-    supervisor_ = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{info_.bin_dir + "/nebula-devstack", "up", "--agents", "0", "--state-dir",
-                                 info_.state_dir, "--port-base", std::to_string(info_.port_base), "--auth",
-                                 auth == StackAuth::kRequired ? "required" : "none"},
-        std::map<std::string, std::string>{}, log);
+    std::vector<std::string> argv{info_.bin_dir + "/nebula-devstack", "up", "--agents", "0", "--state-dir",
+                                info_.state_dir, "--port-base", std::to_string(info_.port_base), "--auth",
+                                auth == StackAuth::kRequired ? "required" : "none"};
+    if (PrivateDockerdWanted()) argv.push_back("--private-docker");
+    supervisor_ = std::make_unique<BackgroundProcess>(argv, std::map<std::string, std::string>{}, log);
     const std::string env_file = info_.state_dir + "/stack.env";
     const bool up = Eventually([&] { return fs::exists(env_file) || !supervisor_->Running(); },
                                std::chrono::seconds(300), std::chrono::milliseconds(200));
@@ -122,8 +133,8 @@ class StackGuard {
     RemoveStateDir();
   }
   void RemoveStateDir() {
-    std::error_code ec;
-    if (!std::getenv("NEBULA_TEST_KEEP_STATE")) fs::remove_all(info_.state_dir, ec);
+    // A private dockerd stopped cleanly leaves no mounts; one that was killed may.
+    if (!std::getenv("NEBULA_TEST_KEEP_STATE")) RemoveTreeWithMounts(info_.state_dir);
   }
   const StackInfo& info() const { return info_; }
 
@@ -149,6 +160,7 @@ const StackInfo& SharedStack(StackAuth auth) {
   static const StackAuth first_auth = auth;
   if (auth != first_auth)
     throw std::logic_error("SharedStack: one test binary asked for both an auth-required and an open stack");
+  StackStarted() = true;
   try {
     static StackGuard guard(auth);
     return guard.info();
@@ -156,6 +168,14 @@ const StackInfo& SharedStack(StackAuth auth) {
     failure = e.what();
     throw;
   }
+}
+
+bool UsePrivateDockerd() {
+  if (StackStarted() && !PrivateDockerdWanted()) {
+    throw std::logic_error("UsePrivateDockerd: this binary's stack already runs on the shared dockerd");
+  }
+  PrivateDockerdWanted() = true;
+  return true;
 }
 
 int TestPort(int offset) {
@@ -234,6 +254,8 @@ bool BackgroundProcess::Running() {
   std::error_code ec;
   return impl_->child.valid() && impl_->child.running(ec);
 }
+
+int BackgroundProcess::pid() const { return impl_->child.valid() ? impl_->child.id() : 0; }
 
 int BackgroundProcess::Stop(std::chrono::seconds grace) {
   if (!impl_->child.valid()) return -1;

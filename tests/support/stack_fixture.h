@@ -35,6 +35,12 @@ enum class StackAuth { kNone, kRequired };
 // every call in one test binary must ask for the same mode (else it throws).
 const StackInfo& SharedStack(StackAuth auth = StackAuth::kNone);
 
+// Makes this binary's SharedStack run a dockerd of its own (`nebula-devstack up --private-docker`): for
+// binaries whose agents prune images (a prune removes every unused image of the dockerd, also images
+// other tests running in parallel are about to use). Call it before the first SharedStack(), e.g. from a
+// namespace-scope initializer; returns true. Throws if the stack already runs on the shared dockerd.
+bool UsePrivateDockerd();
+
 // A free block of ports for things a test starts itself (agents, ...), disjoint from the stack's.
 int TestPort(int offset);
 
@@ -66,6 +72,7 @@ class BackgroundProcess {
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
 
   bool Running();
+  int pid() const;  // 0 once stopped
   // SIGTERM, then SIGKILL after the grace period. Returns the exit code (or 128+signal).
   int Stop(std::chrono::seconds grace = std::chrono::seconds(20));
   const std::string& log_path() const { return log_path_; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "private_bridge.h"
 #include "stack_plan.h"
 
 using namespace nebula::devstack;
@@ -149,12 +150,63 @@ TEST_CASE("kafka runs kafka.Kafka with a small fixed heap from the jar dir") {
 }
 
 TEST_CASE("a private dockerd keeps everything under the state dir") {
-  const auto spec = DockerdSpec("/usr/sbin/dockerd", "/s/docker");
+  const auto spec = DockerdSpec("/usr/sbin/dockerd", "/s/docker", {"nebd1234abcd"});
   CHECK(Contains(spec.args, {"--data-root", "/s/docker/data"}));
   CHECK(Contains(spec.args, {"--exec-root", "/s/docker/exec"}));
   CHECK(Contains(spec.args, {"--pidfile", "/s/docker/dockerd.pid"}));
   CHECK(Contains(spec.args, {"-H", "unix:///s/docker/docker.sock"}));
+  CHECK(Contains(spec.args, {"--config-file", "/s/docker/daemon.json"}));
   CHECK(PrivateDockerHost("/s/docker") == "unix:///s/docker/docker.sock");
+  CHECK_FALSE(Contains(spec.args, {"--live-restore"}));
+  CHECK(Contains(DockerdSpec("/usr/sbin/dockerd", "/s/docker", {"b", true}).args, {"--live-restore"}));
+}
+
+TEST_CASE("a private dockerd leaves docker0 and iptables to the system dockerd") {
+  const auto spec = DockerdSpec("/usr/sbin/dockerd", "/s/docker", {"nebd1234abcd"});
+  CHECK(Contains(spec.args, {"--bridge", "nebd1234abcd"}));
+  CHECK(Contains(spec.args, {"--iptables=false", "--ip-masq=false", "--ip-forward=false", "--userland-proxy=true"}));
+  CHECK(Contains(DockerdSpec("/usr/sbin/dockerd", "/s/docker", {}).args, {"--bridge", "none"}));
+}
+
+TEST_CASE("the private bridge's name is stable per docker dir and fits IFNAMSIZ") {
+  const std::string name = PrivateBridgeName("/tmp/a/docker");
+  CHECK(name.size() == 12);
+  CHECK(name.rfind("nebd", 0) == 0);
+  CHECK(PrivateBridgeName("/tmp/a/docker") == name);
+  CHECK(PrivateBridgeName("/tmp/a/./docker") == name);
+  CHECK(PrivateBridgeName("/tmp/b/docker") != name);
+}
+
+TEST_CASE("/proc/net/route destinations are read in network byte order") {
+  const std::string text =
+      "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+      "eth0\t00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+      "docker0\t000011AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0\n"
+      "eth0\t0000A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n"
+      "garbage line\n";
+  const auto routes = ParseProcNetRoute(text);
+  REQUIRE(routes.size() == 2);  // the default route overlaps everything: left out
+  CHECK(FormatCidr(routes[0]) == "172.17.0.0/16");
+  CHECK(FormatCidr(routes[1]) == "192.168.0.0/24");
+}
+
+TEST_CASE("the bridge address is a free /24 of 10.208.0.0/12") {
+  const auto chosen = ChooseBridgeAddress("/tmp/a/docker", {});
+  REQUIRE(chosen);
+  CHECK(chosen->prefix == 24);
+  CHECK((chosen->address & 0xFFu) == 1);
+  CHECK(Overlaps(*chosen, *ParseCidr("10.208.0.0/12")));
+  CHECK(ChooseBridgeAddress("/tmp/a/docker", {}) == chosen);
+  // Taken by a route: the next /24.
+  const Ipv4Net taken{chosen->address & 0xFFFFFF00u, 24};
+  const auto next = ChooseBridgeAddress("/tmp/a/docker", {taken});
+  REQUIRE(next);
+  CHECK_FALSE(Overlaps(*next, taken));
+  CHECK_FALSE(ChooseBridgeAddress("/tmp/a/docker", {*ParseCidr("10.0.0.0/8")}));
+  CHECK_FALSE(ParseCidr("10.0.0.1"));
+  CHECK_FALSE(ParseCidr("10.0.0.1/33"));
+  CHECK_FALSE(ParseCidr("10.0.0/24"));
+  CHECK(FormatCidr(*ParseCidr("10.208.3.1/24")) == "10.208.3.1/24");
 }
 
 TEST_CASE("stack.env has every contract key") {
