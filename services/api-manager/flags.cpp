@@ -65,6 +65,11 @@ void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
       ->envname("NEBULA_TLS_CLIENT_CA")
       ->check(CLI::ExistingFile)
       ->needs(cert);
+  app.add_option("--read-cache-staleness-ms", flags.read_cache_staleness_ms,
+                 "GetApp/ListApps from memory, missing no change older than this many ms on any replica; 0 = "
+                 "every read goes to the database")
+      ->envname("NEBULA_READ_CACHE_STALENESS_MS")
+      ->check(CLI::Range(0, 600000));
 }
 
 std::map<std::string, std::string> ParseKafkaProperties(const std::vector<std::string>& items) {

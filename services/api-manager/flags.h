@@ -25,6 +25,7 @@ struct ApiManagerFlags {
   std::string tls_cert;                       // PEM file; empty = plaintext gRPC
   std::string tls_key;                        // PEM file of tls_cert's private key
   std::string tls_client_ca;                  // PEM file; set = clients need a certificate it signed
+  int read_cache_staleness_ms = 2000;         // app read cache's staleness bound; 0 = no cache
 };
 
 void AddFlags(CLI::App& app, ApiManagerFlags& flags);

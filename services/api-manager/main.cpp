@@ -24,6 +24,8 @@
 #include "logging.h"
 #include "migrations.h"
 #include "outbox_relay.h"
+#include "cached_app_store.h"
+#include "pg_app_change_feed.h"
 #include "pg_app_store.h"
 #include "pg_identity_store.h"
 #include "pg_outbox.h"
@@ -100,7 +102,14 @@ int Serve(const ApiManagerFlags& flags) {
                  PgResourceStore::PrepareStatements(conn);
                  PgWorkerStore::PrepareStatements(conn);
                }});
-  PgAppStore store(pool);
+  PgAppStore pg_store(pool);
+  PgAppChangeFeed app_changes(flags.database_url);
+  CachedAppStore cached_store(pg_store, app_changes,
+                              {.max_staleness = std::chrono::milliseconds(flags.read_cache_staleness_ms)});
+  AppStore& store = flags.read_cache_staleness_ms > 0 ? static_cast<AppStore&>(cached_store) : pg_store;
+  std::jthread app_cache_thread;
+  if (flags.read_cache_staleness_ms > 0)
+    app_cache_thread = std::jthread([&](std::stop_token stop) { cached_store.Run(stop); });
   PgResourceStore resources(pool);
   PgWorkerStore workers(pool);
   PgIdentityStore identities(pool);
@@ -154,9 +163,13 @@ int Serve(const ApiManagerFlags& flags) {
       MakeServerCredentials({.cert = flags.tls_cert, .key = flags.tls_key, .client_ca = flags.tls_client_ca}), &port);
   builder.RegisterService(&service);
   builder.RegisterService(&identity_service);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(metrics));
-  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  // Only when something reads the counts: an interceptor costs every call an allocation, a lock and
+  // gRPC's interception hooks (measured: docs/benchmarks.md).
+  if (metrics_endpoint) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+    interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(metrics));
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     spdlog::critical("cannot listen on {} (address in use, or not host:port?)", flags.listen);
@@ -177,6 +190,10 @@ int Serve(const ApiManagerFlags& flags) {
   relay_thread.join();
   reports_thread.request_stop();
   reports_thread.join();
+  if (app_cache_thread.joinable()) {
+    app_cache_thread.request_stop();
+    app_cache_thread.join();
+  }
   spdlog::info("stopped");
   return 0;
 }

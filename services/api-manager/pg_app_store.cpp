@@ -4,10 +4,12 @@
 
 #include <pqxx/pqxx>
 
+#include "app_cache.h"
 #include "app_requests.h"
 #include "desired_records.h"
 #include "error.h"
 #include "pg_change_log.h"
+#include "pg_names.h"
 #include "validation.h"
 
 namespace nebula::api_manager {
@@ -33,8 +35,9 @@ AppSpec ParseSpec(const std::string& name, const pqxx::field& field) {
   return spec;
 }
 
-// Columns: generation, spec, create_us, update_us.
-App AppFromRow(const std::string& name, const pqxx::row& row) {
+}  // namespace
+
+App AppFromPgRow(const std::string& name, const pqxx::row& row) {
   App app;
   app.set_name(name);
   app.set_generation(row[0].as<int64_t>());
@@ -43,6 +46,10 @@ App AppFromRow(const std::string& name, const pqxx::row& row) {
   *app.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[3].as<int64_t>());
   return app;
 }
+
+namespace {
+
+App AppFromRow(const std::string& name, const pqxx::row& row) { return AppFromPgRow(name, row); }
 
 std::string Bytes(const google::protobuf::Message& message) { return SerializeDeterministic(message); }
 
@@ -53,7 +60,7 @@ void RecordChange(pqxx::work& tx, const App& app, const WriteInfo& info, bool de
                    info.actor, deleted, info.rolled_back_to);
   WriteAuditEvent(tx, info, "app", app.name(), app.generation());
   QueueRecords(tx, records);
-  NotifyRelay(tx);
+  NotifyAppChange(tx, app.name(), app.generation());
 }
 
 // Columns: generation, action, actor, time_us, spec, deleted, rolled_back_to.
@@ -83,18 +90,28 @@ void PgAppStore::PrepareStatements(pqxx::connection& conn) {
   Prepare(conn, "app_get",
           "SELECT generation, spec, " MICROS("create_time") ", " MICROS("update_time") " FROM apps "
           "WHERE name = $1 AND deleted_at IS NULL");
+  // Also the transaction's now(), which becomes the update_time of the change.
   Prepare(conn, "app_lock",
-          "SELECT generation, spec, " MICROS("create_time") ", " MICROS("update_time") " FROM apps "
-          "WHERE name = $1 AND deleted_at IS NULL FOR UPDATE");
+          "SELECT generation, spec, " MICROS("create_time") ", " MICROS("update_time") ", " MICROS("now()")
+          " FROM apps WHERE name = $1 AND deleted_at IS NULL FOR UPDATE");
   Prepare(conn, "app_list",
           "SELECT generation, spec, " MICROS("create_time") ", " MICROS("update_time") ", name FROM apps "
           "WHERE deleted_at IS NULL AND name > $1 ORDER BY name LIMIT $2");
-  Prepare(conn, "app_update",
-          "UPDATE apps SET generation = generation + 1, spec = $2, update_time = now() WHERE name = $1 "
-          "RETURNING generation, spec, " MICROS("create_time") ", " MICROS("update_time"));
   Prepare(conn, "app_delete",
           "UPDATE apps SET generation = generation + 1, update_time = now(), deleted_at = now() WHERE name = $1 "
           "RETURNING generation, spec, " MICROS("create_time") ", " MICROS("update_time"));
+  // A whole update after app_lock in one round trip: the new generation, revision, audit event,
+  // outbox record and NOTIFY ($1 name, $2 generation, $3 spec, $4 action, $5 actor, $6
+  // rolled_back_to, $7 outbox key, $8 outbox payload, $9 notification).
+  Prepare(conn, "app_update_logged",
+          "WITH u AS (UPDATE apps SET generation = $2::bigint, spec = $3::bytea, update_time = now() "
+          "           WHERE name = $1::text RETURNING generation), "
+          " r AS (INSERT INTO app_revisions (name, generation, action, spec, actor, time, deleted, rolled_back_to) "
+          "       SELECT $1::text, generation, $4::text, $3::bytea, $5::text, now(), false, $6::bigint FROM u), "
+          " a AS (INSERT INTO audit_events (time, actor, action, object_kind, object_name, generation) "
+          "       SELECT now(), $5::text, $4::text, 'app', $1::text, generation FROM u), "
+          " o AS (INSERT INTO outbox (key, payload) SELECT $7::text, $8::bytea FROM u) "
+          "SELECT pg_notify('" + std::string(kOutboxChannel) + "', $9::text) FROM u");
   Prepare(conn, "revision_insert",
           "INSERT INTO app_revisions (name, generation, action, spec, actor, time, deleted, rolled_back_to) "
           "VALUES ($1, $2, $3, $4, $5, now(), $6, $7)");
@@ -156,10 +173,20 @@ App PgAppStore::Update(const std::string& name, int64_t expected_generation, con
     if (current_row.empty()) throw NotFound(name);
     App current = AppFromRow(name, current_row[0]);
     CheckExpectedGeneration(name, expected_generation, current.generation());
-    AppSpec spec = change(current);
-    pqxx::result r = tx.exec_prepared("app_update", name, pqxx::binarystring(Bytes(spec)));
-    app = AppFromRow(name, r[0]);
-    RecordChange(tx, app, info, false, RecordsForAppChange(app));
+    const std::string spec_bytes = Bytes(change(current));
+    // The row is locked: the new generation and update_time (now()) are known before writing, so
+    // the outbox record is built here and everything goes in one statement.
+    app = current;
+    app.set_generation(current.generation() + 1);
+    if (!app.mutable_spec()->ParseFromString(spec_bytes))  // as stored, like a later Get returns it
+      throw Error(ErrorCode::kInternal, "the new spec of app " + QuoteForMessage(name) + " cannot be read back");
+    *app.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(current_row[0][4].as<int64_t>());
+    std::vector<OutboxRecord> records = RecordsForAppChange(app);
+    if (records.size() != 1 || !records[0].payload)
+      throw Error(ErrorCode::kInternal, "an app change must be one outbox record");
+    tx.exec_prepared("app_update_logged", name, app.generation(), pqxx::binarystring(spec_bytes), info.action,
+                     info.actor, info.rolled_back_to, records[0].key, pqxx::binarystring(*records[0].payload),
+                     AppChangePayload(name, app.generation()));
     tx.commit();
   });
   return app;

@@ -4,7 +4,14 @@
 #include "app_store.h"
 #include "pg_pool.h"
 
+namespace pqxx {
+class row;
+}
+
 namespace nebula::api_manager {
+
+// Columns: generation, spec, create_us, update_us (also read by the app cache's feed).
+nebula::v1::App AppFromPgRow(const std::string& name, const pqxx::row& row);
 
 class PgAppStore final : public AppStore {
  public:

@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include "app_cache.h"
 #include "app_requests.h"
 #include "error.h"
 #include "pg_names.h"
@@ -11,6 +12,7 @@
 namespace nebula::api_manager {
 
 void PrepareChangeLogStatements(pqxx::connection& conn) {
+  conn.prepare("notify_change", std::string("SELECT pg_notify('") + kOutboxChannel + "', $1)");
   conn.prepare("outbox_insert", "INSERT INTO outbox (key, payload) VALUES ($1, $2)");
   conn.prepare("outbox_insert_tombstone", "INSERT INTO outbox (key, payload) VALUES ($1, NULL)");
   conn.prepare("audit_insert",
@@ -50,6 +52,10 @@ void QueueRecords(pqxx::work& tx, const std::vector<OutboxRecord>& records) {
 }
 
 void NotifyRelay(pqxx::work& tx) { tx.exec(std::string("NOTIFY ") + kOutboxChannel); }
+
+void NotifyAppChange(pqxx::work& tx, const std::string& name, int64_t generation) {
+  tx.exec_prepared("notify_change", AppChangePayload(name, generation));
+}
 
 StoredObject ObjectFromRow(const std::string& name, const pqxx::row& row) {
   StoredObject object;

@@ -25,6 +25,8 @@ void WriteAuditEvent(pqxx::work& tx, const WriteInfo& info, std::string_view kin
                      int64_t generation);
 void QueueRecords(pqxx::work& tx, const std::vector<OutboxRecord>& records);
 void NotifyRelay(pqxx::work& tx);
+// NotifyRelay that also tells the app caches of every replica which app changed (app_cache.h).
+void NotifyAppChange(pqxx::work& tx, const std::string& name, int64_t generation);
 
 // Columns: generation, body, create_us, update_us.
 StoredObject ObjectFromRow(const std::string& name, const pqxx::row& row);

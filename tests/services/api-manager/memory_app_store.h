@@ -111,6 +111,12 @@ class MemoryAppStore final : public AppStore {
     return writes_;
   }
 
+  // Every row, deleted ones included (what a database reload of the app cache sees).
+  std::map<std::string, Entry> Rows() {
+    std::lock_guard lock(mutex_);
+    return apps_;
+  }
+
  private:
   Entry& Live(const std::string& name) {
     auto it = apps_.find(name);
