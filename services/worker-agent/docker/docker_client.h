@@ -1,5 +1,5 @@
 // The narrow interface the agent needs from a container runtime (BRIEF §5). The real one talks to
-// dockerd's Engine API (CurlDockerClient); tests and, later, hollow mode use in-memory ones.
+// dockerd's Engine API (EngineApiClient); tests and, later, hollow mode use in-memory ones.
 // Every method throws nebula::Error on failure, with dockerd's own message (e.g. "port is already
 // allocated"): kNotFound for 404, kAlreadyExists for a name conflict, kUnavailable when dockerd
 // cannot be reached.

@@ -1,4 +1,4 @@
-// The reconciler (plan + executor) on the test stack's real dockerd through CurlDockerClient, with
+// The reconciler (plan + executor) on the test stack's real dockerd through EngineApiClient, with
 // the desired state given directly (no Kafka): integration tests of what arrives on dockerd.
 // Everything is labelled with a per-run worker id and removed at the end.
 #pragma once
@@ -20,7 +20,7 @@
 
 #include "agent/reconciler.h"
 #include "core/container_labels.h"
-#include "docker/curl_docker_client.h"
+#include "docker/engine_api_client.h"
 #include "stack_fixture.h"
 #include "test_apps.h"
 
@@ -139,7 +139,7 @@ struct DockerdFixture {
     return ids;
   }
 
-  CurlDockerClient docker;
+  EngineApiClient docker;
   std::string worker;
   HostFacts host{2, 1024};
   ReconcilerOptions options;

@@ -1,4 +1,4 @@
-// Every AppSpec field, applied by the reconciler (plan + executor + CurlDockerClient) to the test
+// Every AppSpec field, applied by the reconciler (plan + executor + EngineApiClient) to the test
 // stack's real dockerd, and read back with docker inspect: ports (tcp and udp, +index per
 // container), env, bind and named volumes (read-only too), devices with permissions, privileged,
 // networks (user networks created when missing, host, none), command/args, resources, labels,

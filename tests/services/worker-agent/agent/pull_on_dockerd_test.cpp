@@ -89,7 +89,7 @@ TEST_CASE("pull with registry credentials, and pull_nonce replaces only changed 
 
   {
     // Another test on this dockerd may have pruned the sample image meanwhile: it lives in the stack's registry.
-    CurlDockerClient docker(stack.docker_host);
+    EngineApiClient docker(stack.docker_host);
     if (!docker.InspectImage(stack.sample_image)) docker.PullImage(stack.sample_image);
   }
   const std::string changing = registry.host + "/nebula/wa-changing:1";
@@ -107,7 +107,7 @@ TEST_CASE("pull with registry credentials, and pull_nonce replaces only changed 
 
   // No credentials: dockerd's refusal comes through.
   {
-    CurlDockerClient anonymous(stack.docker_host);
+    EngineApiClient anonymous(stack.docker_host);
     try {
       anonymous.PullImage(steady);
       FAIL("pulled from a registry that wants a login, without credentials");

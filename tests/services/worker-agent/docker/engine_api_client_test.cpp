@@ -1,4 +1,4 @@
-// CurlDockerClient against the real dockerd of the test stack (SharedStack(): the dockerd it found or
+// EngineApiClient against the real dockerd of the test stack (SharedStack(): the dockerd it found or
 // started, and the sample image it built and pushed to its registry), publishes on 127.0.0.1 only, labels everything with a per-run worker id and
 // removes it all at the end.
 #include <arpa/inet.h>
@@ -12,7 +12,7 @@
 #include <cstdlib>
 
 #include "core/container_labels.h"
-#include "docker/curl_docker_client.h"
+#include "docker/engine_api_client.h"
 #include "error.h"
 #include "stack_fixture.h"
 
@@ -47,7 +47,7 @@ int FreePortPair() {
 
 // Removes every container this run created, before and after.
 struct Cleanup {
-  CurlDockerClient& docker;
+  EngineApiClient& docker;
   std::string worker;
   void Run() {
     try {
@@ -74,8 +74,8 @@ ContainerSpec Spec(const std::string& worker, int index, int base_port) {
 
 }  // namespace
 
-TEST_CASE("CurlDockerClient drives the real dockerd", "[integration][docker]") {
-  CurlDockerClient docker(DockerHost());
+TEST_CASE("EngineApiClient drives the real dockerd", "[integration][docker]") {
+  EngineApiClient docker(DockerHost());
   INFO("docker host " << DockerHost());
   DockerVersion version;
   REQUIRE_NOTHROW(version = docker.Version());  // dockerd must be reachable: this test never skips
@@ -163,8 +163,8 @@ TEST_CASE("CurlDockerClient drives the real dockerd", "[integration][docker]") {
   CHECK(docker.ListContainers({{std::string(kLabelWorker), worker}}).empty());
 }
 
-TEST_CASE("CurlDockerClient images: inspect and a failing pull", "[integration][docker]") {
-  CurlDockerClient docker(DockerHost());
+TEST_CASE("EngineApiClient images: inspect and a failing pull", "[integration][docker]") {
+  EngineApiClient docker(DockerHost());
   REQUIRE_NOTHROW(docker.Version());
   if (!docker.InspectImage(SampleImage())) docker.PullImage(SampleImage());
   const auto image = docker.InspectImage(SampleImage());
@@ -180,13 +180,13 @@ TEST_CASE("CurlDockerClient images: inspect and a failing pull", "[integration][
   }
 }
 
-TEST_CASE("CurlDockerClient reports an unreachable dockerd as UNAVAILABLE", "[integration][docker]") {
-  CurlDockerClient docker("unix:///nonexistent/docker.sock");
+TEST_CASE("EngineApiClient reports an unreachable dockerd as UNAVAILABLE", "[integration][docker]") {
+  EngineApiClient docker("unix:///nonexistent/docker.sock");
   try {
     docker.ListContainers({});
     FAIL("listing through a missing socket succeeded");
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::kUnavailable);
   }
-  CHECK_THROWS_AS(CurlDockerClient("docker.example:2375"), Error);
+  CHECK_THROWS_AS(EngineApiClient("docker.example:2375"), Error);
 }
