@@ -1,11 +1,14 @@
 #include "partition_reader.h"
 
+#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <set>
-#include <thread>
+#include <utility>
 
 #include "error.h"
 #include "partitioner.h"
@@ -71,7 +74,25 @@ struct PartitionReader::Impl {
   EventLogger events;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;
   std::unique_ptr<RdKafka::Topic> topic;  // handle for metadata requests
+  rd_kafka_queue_t* consumer_queue = nullptr;  // what consume() waits on; Wake() yields it
 
+  std::mutex wake_mutex;
+  std::condition_variable wake_cv;
+  bool woken = false;
+
+  // True (and reset) when Wake() was called since the last check.
+  bool TakeWake() {
+    std::lock_guard lock(wake_mutex);
+    return std::exchange(woken, false);
+  }
+  // Sleeps until `until` or Wake().
+  void SleepUntil(Clock::time_point until) {
+    std::unique_lock lock(wake_mutex);
+    wake_cv.wait_until(lock, until, [&] { return woken; });
+    woken = false;
+  }
+
+  std::chrono::milliseconds fetch_wait{0};  // in effect
   bool assigned = false;
   int32_t partition_count = 0;
   std::vector<int32_t> partitions;
@@ -109,7 +130,7 @@ struct PartitionReader::Impl {
 
     std::set<int32_t> wanted;
     for (const auto& key : keys) wanted.insert(PartitionForKey(key, count));
-    std::map<int32_t, int64_t> high_marks;
+    std::map<int32_t, int64_t> high_marks, low_marks;
     std::set<int32_t> empty;
     for (int32_t p : wanted) {
       int64_t low = 0, high = 0;
@@ -122,12 +143,17 @@ struct PartitionReader::Impl {
         return;
       }
       high_marks[p] = high;
+      low_marks[p] = low;
       if (high <= low) empty.insert(p);
     }
 
     std::vector<RdKafka::TopicPartition*> assignment;
+    // From the low watermarks just read, not OFFSET_BEGINNING: a logical offset is resolved per
+    // partition by a request of its own, so the partitions would join the fetch one by one, and a
+    // partition resolved after the first (long-waiting) fetch left would wait for that fetch to end.
+    // Should the log start move meanwhile, auto.offset.reset=earliest starts over at the new one.
     for (int32_t p : wanted) {
-      assignment.push_back(RdKafka::TopicPartition::create(options.topic, p, RdKafka::Topic::OFFSET_BEGINNING));
+      assignment.push_back(RdKafka::TopicPartition::create(options.topic, p, low_marks[p]));
     }
     const auto err = consumer->assign(assignment);
     RdKafka::TopicPartition::destroy(assignment);
@@ -237,7 +263,27 @@ PartitionReader::PartitionReader(PartitionReaderOptions options) : impl_(std::ma
   set("allow.auto.create.topics", "false");
   set("auto.offset.reset", "earliest");
   set("log.connection.close", "false");
-  for (const auto& [name, value] : impl_->options.settings) set(name, value);
+  const auto& user = impl_->options.settings;
+  if (!user.count("fetch.wait.max.ms")) {
+    int64_t wait = impl_->options.fetch_wait.count();
+    if (auto it = user.find("socket.timeout.ms"); it != user.end()) {
+      try {
+        wait = std::min<int64_t>(wait, std::stoll(it->second) - 1000);
+      } catch (const std::exception&) {
+        // Not a number: librdkafka rejects it below with its own message.
+      }
+    }
+    wait = std::max<int64_t>(wait, 100);
+    set("fetch.wait.max.ms", std::to_string(wait));
+    impl_->fetch_wait = std::chrono::milliseconds(wait);
+  } else {
+    try {
+      impl_->fetch_wait = std::chrono::milliseconds(std::stoll(user.at("fetch.wait.max.ms")));
+    } catch (const std::exception&) {
+      // librdkafka rejects it below.
+    }
+  }
+  for (const auto& [name, value] : user) set(name, value);
   if (conf->set("event_cb", static_cast<RdKafka::EventCb*>(&impl_->events), errstr) != RdKafka::Conf::CONF_OK) {
     throw Error(ErrorCode::kInternal, "kafka event callback: " + errstr);
   }
@@ -246,10 +292,12 @@ PartitionReader::PartitionReader(PartitionReaderOptions options) : impl_(std::ma
   if (!impl_->consumer) throw Error(ErrorCode::kInvalidArgument, "kafka consumer: " + errstr);
   impl_->topic.reset(RdKafka::Topic::create(impl_->consumer.get(), impl_->options.topic, nullptr, errstr));
   if (!impl_->topic) throw Error(ErrorCode::kInvalidArgument, "kafka topic " + impl_->options.topic + ": " + errstr);
+  impl_->consumer_queue = rd_kafka_queue_get_consumer(impl_->consumer->c_ptr());
 }
 
 PartitionReader::~PartitionReader() {
   if (impl_ && impl_->consumer) {
+    if (impl_->consumer_queue) rd_kafka_queue_destroy(impl_->consumer_queue);
     impl_->topic.reset();
     impl_->consumer->close();
   }
@@ -261,10 +309,11 @@ std::vector<PartitionRecord> PartitionReader::Poll(std::chrono::milliseconds tim
   Impl& s = *impl_;
   // The caller waits for caught_up(): return as soon as it turns, not at the end of the timeout.
   const bool was_caught_up = s.caught_up;
+  if (s.TakeWake()) return out;
   if (!s.assigned) {
     if (Clock::now() >= s.next_discovery) s.TryAssign(deadline);
     if (!s.assigned) {
-      std::this_thread::sleep_until(std::min(deadline, s.next_discovery));
+      s.SleepUntil(std::min(deadline, s.next_discovery));
       return out;
     }
     if (s.caught_up != was_caught_up) return out;
@@ -274,7 +323,11 @@ std::vector<PartitionRecord> PartitionReader::Poll(std::chrono::milliseconds tim
     if (!s.assigned) return out;
   }
 
-  std::unique_ptr<RdKafka::Message> msg(s.consumer->consume(Millis(deadline - Clock::now())));
+  // One blocking wait: up to the deadline, or the next partition-count check if that comes first.
+  // A Wake() from now on yields the consumer queue, so the wait ends at once.
+  const auto wait_until = std::min(deadline, s.next_refresh);
+  std::unique_ptr<RdKafka::Message> msg(s.consumer->consume(Millis(wait_until - Clock::now())));
+  s.TakeWake();
   bool more = msg && s.Handle(*msg, out);
   while (more && out.size() < kMaxBatch && s.assigned && s.caught_up == was_caught_up) {
     msg.reset(s.consumer->consume(0));
@@ -282,6 +335,17 @@ std::vector<PartitionRecord> PartitionReader::Poll(std::chrono::milliseconds tim
   }
   return out;
 }
+
+void PartitionReader::Wake() {
+  {
+    std::lock_guard lock(impl_->wake_mutex);
+    impl_->woken = true;
+  }
+  impl_->wake_cv.notify_all();
+  if (impl_->consumer_queue) rd_kafka_queue_yield(impl_->consumer_queue);
+}
+
+std::chrono::milliseconds PartitionReader::fetch_wait() const { return impl_->fetch_wait; }
 
 bool PartitionReader::caught_up() const { return impl_->caught_up; }
 std::vector<int32_t> PartitionReader::partitions() const { return impl_->partitions; }

@@ -8,7 +8,12 @@
 // start (the caller's "initial read").
 //
 // Broker outages are survived: Poll() keeps retrying (topic lookup, watermarks, fetches) and
-// never throws for them. Not thread-safe: one thread polls.
+// never throws for them. Not thread-safe: one thread polls; only Wake() may come from another.
+//
+// Idle costs little: Poll() blocks until a record arrives, its timeout or the next partition-count
+// check, with no wake-up in between, and each fetch waits at the broker up to `fetch_wait` for new
+// data (the broker answers as soon as a record arrives, so a long wait costs no latency, and a
+// thousand idle readers do not send the broker thousands of empty fetches a second).
 #pragma once
 
 #include <chrono>
@@ -37,6 +42,9 @@ struct PartitionReaderOptions {
   std::map<std::string, std::string> settings;
   // How often to check whether the topic's partition count changed (which moves keys).
   std::chrono::milliseconds metadata_refresh{std::chrono::seconds(30)};
+  // librdkafka fetch.wait.max.ms (unless `settings` sets it). Kept 1 s below socket.timeout.ms when
+  // `settings` lowers that, as librdkafka requires.
+  std::chrono::milliseconds fetch_wait{std::chrono::seconds(5)};
 };
 
 class PartitionReader {
@@ -49,11 +57,15 @@ class PartitionReader {
 
   // Waits up to `timeout` for records of the keys, in partition order.
   std::vector<PartitionRecord> Poll(std::chrono::milliseconds timeout);
+  // Makes the Poll() in progress (or else the next one) return at once. Thread-safe.
+  void Wake();
 
   bool caught_up() const;
   // Partitions being read (empty until the topic was found) and the topic's partition count.
   std::vector<int32_t> partitions() const;
   int32_t partition_count() const;
+  // The fetch.wait.max.ms in effect.
+  std::chrono::milliseconds fetch_wait() const;
 
  private:
   struct Impl;

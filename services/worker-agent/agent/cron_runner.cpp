@@ -2,15 +2,35 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "agent/action_executor.h"
 #include "core/container_labels.h"
 #include "error.h"
 
 namespace nebula::agent {
 
+namespace {
+
+bool SameStatus(const std::vector<CronJobStatus>& a, const std::vector<CronJobStatus>& b) {
+  auto same = [](const CronJobStatus& x, const CronJobStatus& y) {
+    const CronJobState &s = x.state, &t = y.state;
+    return x.job == y.job && s.generation == t.generation && s.next_run == t.next_run &&
+           s.last_start == t.last_start && s.last_finish == t.last_finish && s.last_exit_code == t.last_exit_code &&
+           s.running_now == t.running_now && s.errors == t.errors;
+  };
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), same);
+}
+
+}  // namespace
+
 CronRunner::CronRunner(DockerClient& docker, DesiredSource desired, AgentSettings settings,
-                       std::function<int64_t()> unix_now)
-    : docker_(docker), desired_(std::move(desired)), settings_(std::move(settings)), unix_now_(std::move(unix_now)) {}
+                       std::function<int64_t()> unix_now, CronRunnerOptions options)
+    : docker_(docker),
+      desired_(std::move(desired)),
+      settings_(std::move(settings)),
+      unix_now_(std::move(unix_now)),
+      options_(std::move(options)) {}
 
 CronRunner::~CronRunner() { Stop(); }
 
@@ -24,15 +44,44 @@ void CronRunner::Start() {
     std::unique_lock lock(wake_mutex_);
     while (!stopping_) {
       lock.unlock();
+      bool failed = false;
       try {
         Tick();
       } catch (const std::exception& e) {
         spdlog::warn("cron: {}", e.what());
+        failed = true;
       }
+      // A failed tick (dockerd away) is tried again in a second, as a due run may wait for it.
+      auto wait = failed ? std::chrono::milliseconds(1000) : NextTickIn();
+      if (options_.idle_look.count() > 0) wait = std::min(wait, options_.idle_look);
       lock.lock();
-      wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
+      wake_.wait_for(lock, wait, [&] { return stopping_ || triggered_; });
+      triggered_ = false;
     }
   });
+}
+
+void CronRunner::Trigger() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    triggered_ = true;
+  }
+  wake_.notify_all();
+}
+
+std::chrono::milliseconds CronRunner::NextTickIn() const {
+  using namespace std::chrono_literals;
+  bool running = saw_runs_;
+  int64_t next = 0;
+  for (const auto& [job, state] : state_) {
+    running = running || state.running_now;
+    if (state.next_run > 0 && (next == 0 || state.next_run < next)) next = state.next_run;
+  }
+  if (running) return 1s;  // see runs finish, remove them
+  // Nothing due: a day stands for "until Trigger()", and std::chrono waits stay far from overflow.
+  if (next == 0) return 24h;
+  const int64_t seconds = next - Now();
+  return seconds <= 0 ? 0ms : std::chrono::milliseconds(seconds * 1000);
 }
 
 void CronRunner::Stop() {
@@ -76,9 +125,15 @@ void CronRunner::Tick() {
   input.state = state_;
   input.now = Now();
   input.settings = settings_;
-  for (auto& c : docker_.ListContainers({{std::string(kLabelManagedBy), std::string(kManagedByValue)},
-                                         {std::string(kLabelWorker), settings_.worker_id}})) {
-    if (c.labels.count(std::string(kLabelCron))) input.containers.push_back(std::move(c));
+  // Only this runner creates run containers, and only for a job: with no job and none seen last
+  // time there is nothing to list.
+  if (!jobs.empty() || saw_runs_ || !listed_) {
+    for (auto& c : docker_.ListContainers({{std::string(kLabelManagedBy), std::string(kManagedByValue)},
+                                           {std::string(kLabelWorker), settings_.worker_id}})) {
+      if (c.labels.count(std::string(kLabelCron))) input.containers.push_back(std::move(c));
+    }
+    listed_ = true;
+    saw_runs_ = !input.containers.empty();
   }
   CronPlan plan = PlanCron(input);
   for (const auto& f : plan.finished) {
@@ -99,8 +154,13 @@ void CronRunner::Tick() {
     if (it == state_.end()) s.state.errors.push_back("no desired state for this cron job");
     status.push_back(std::move(s));
   }
-  std::lock_guard lock(status_mutex_);
-  status_ = std::move(status);
+  bool changed;
+  {
+    std::lock_guard lock(status_mutex_);
+    changed = !SameStatus(status_, status);
+    status_ = std::move(status);
+  }
+  if (changed && options_.on_status_change) options_.on_status_change();
 }
 
 std::vector<CronJobStatus> CronRunner::Status() const {

@@ -10,6 +10,12 @@ namespace nebula::agent {
 
 using namespace std::chrono_literals;
 
+namespace {
+// The longest one Poll() may block. Stop() wakes it, records end it, and the reader itself wakes
+// for its partition-count checks; so this only bounds how long a lost wake-up could go unnoticed.
+constexpr auto kIdlePoll = 60s;
+}  // namespace
+
 DesiredFeed::DesiredFeed(const std::string& brokers, const std::map<std::string, std::string>& kafka_settings,
                          const std::string& worker_id, std::vector<std::string> apps,
                          std::function<void()> on_change)
@@ -44,8 +50,13 @@ void DesiredFeed::Start() {
 }
 
 void DesiredFeed::Stop() {
-  stopping_ = true;
+  {
+    std::lock_guard lock(reader_mutex_);
+    stopping_ = true;
+    if (reader_) reader_->Wake();
+  }
   if (thread_.joinable()) thread_.join();
+  std::lock_guard lock(reader_mutex_);
   reader_.reset();  // closes the Kafka connections now, not at destruction
 }
 
@@ -57,7 +68,7 @@ DesiredView DesiredFeed::Snapshot() const {
 void DesiredFeed::Run() {
   bool caught_up = false;
   while (!stopping_) {
-    const auto records = reader_->Poll(500ms);
+    const auto records = reader_->Poll(kIdlePoll);
     bool changed = false;
     std::vector<std::string> keys;
     {
@@ -84,7 +95,9 @@ void DesiredFeed::Run() {
       // applied come again and are stale; nothing counts as caught up before the new reader is.
       spdlog::info("desired keys changed ({} keys): re-reading their partitions", keys.size());
       keys_ = std::move(keys);
-      reader_ = MakeReader(keys_);
+      auto next = MakeReader(keys_);
+      std::lock_guard lock(reader_mutex_);
+      reader_ = std::move(next);  // a Stop() in between set stopping_, which the loop checks next
       if (changed && caught_up) on_change_();
       continue;
     }

@@ -1,5 +1,7 @@
 // Keeps a DesiredView up to date from topic nebula.desired on a thread of its own, and says when it
-// changed (a new generation, or the initial read catching up).
+// changed (a new generation, or the initial read catching up). A record is applied to the view and
+// logged ("desired app/<app>: new generation") as soon as it arrives, before anyone is told. Idle,
+// the thread sleeps in the reader (no periodic wake-up of its own); Stop() wakes it.
 #pragma once
 
 #include <atomic>
@@ -37,6 +39,9 @@ class DesiredFeed {
   std::map<std::string, std::string> kafka_settings_;
   std::string client_id_;
   std::vector<std::string> keys_;  // what reader_ follows
+  // Replaced by the feed thread only (device-group lists changing); reader_mutex_ guards the pointer
+  // against Stop(), which wakes the reader from another thread.
+  std::mutex reader_mutex_;
   std::unique_ptr<PartitionReader> reader_;
   std::function<void()> on_change_;
   mutable std::mutex mutex_;

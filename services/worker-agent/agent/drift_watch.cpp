@@ -37,6 +37,7 @@ void DriftWatch::Stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
+  stopping_.notify_all();  // a WatchEvents blocked in stopping_.wait() (the hollow runtime)
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }

@@ -325,6 +325,7 @@ void Reconciler::Loop() {
       spdlog::error("reconcile pass failed: {}", e.what());
       result = PassResult::kFailed;
     }
+    if (options_.on_status_change) options_.on_status_change();
 
     if (result == PassResult::kActed && ++acting_in_a_row < kMaxActingPassesInARow) {
       next = Clock::now();  // verify what was done, right away

@@ -41,6 +41,9 @@ struct ReconcilerOptions {
   std::function<int64_t()> unix_now;
   // A failed pull refresh is tried again after this long (meanwhile the app runs as it is).
   std::chrono::milliseconds pull_retry{std::chrono::seconds(30)};
+  // Called on the reconciler's thread after every pass, as Status() may have changed (the report
+  // publisher compares then instead of polling).
+  std::function<void()> on_status_change;
 };
 
 struct AppStatus {

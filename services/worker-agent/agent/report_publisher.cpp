@@ -4,6 +4,8 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "desired_keys.h"
 
 namespace nebula::agent {
@@ -43,9 +45,22 @@ int64_t ReportPublisher::published() const {
   return published_;
 }
 
+void ReportPublisher::Notify() {
+  {
+    std::lock_guard lock(mutex_);
+    notified_ = true;
+  }
+  wake_.notify_all();
+}
+
 void ReportPublisher::Sleep(std::stop_token stop, std::chrono::milliseconds how_long) {
   std::unique_lock lock(mutex_);
   wake_.wait_for(lock, stop, how_long, [] { return false; });
+}
+
+void ReportPublisher::WaitForNotify(std::stop_token stop, std::chrono::steady_clock::time_point until) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_until(lock, stop, until, [&] { return notified_; });
 }
 
 void ReportPublisher::Loop(std::stop_token stop) {
@@ -53,7 +68,14 @@ void ReportPublisher::Loop(std::stop_token stop) {
   std::string last_content;
   Clock::time_point last_published;
   bool ever = false, failing = false;
+  // After a published change, the next one waits this long (Notify()s meanwhile are kept).
+  const auto gap = options_.poll.count() > 0 ? std::min(options_.poll, options_.min_gap) : options_.min_gap;
   while (!stop.stop_requested()) {
+    {
+      // Notify()s from here on are for the report built below or a newer one.
+      std::lock_guard lock(mutex_);
+      notified_ = false;
+    }
     v1::WorkerReport report;
     try {
       report = source_();
@@ -65,7 +87,9 @@ void ReportPublisher::Loop(std::stop_token stop) {
     std::string content = ReportContent(report);
     const auto now = Clock::now();
     if (ever && content == last_content && now - last_published < options_.heartbeat) {
-      Sleep(stop, options_.poll);
+      auto until = last_published + options_.heartbeat;
+      if (options_.poll.count() > 0) until = std::min(until, now + options_.poll);
+      WaitForNotify(stop, until);
       continue;
     }
     const auto delivery =
@@ -86,7 +110,7 @@ void ReportPublisher::Loop(std::stop_token stop) {
       Sleep(stop, options_.retry);
       continue;
     }
-    Sleep(stop, options_.poll);
+    Sleep(stop, gap);
   }
 }
 

@@ -137,7 +137,9 @@ int HollowDockerClient::PruneImages() {
 void HollowDockerClient::WatchEvents(const std::map<std::string, std::string>&, const std::function<void()>& on_connected,
                                      const std::function<void(const ContainerEvent&)>&, const std::atomic<bool>& stop) {
   if (on_connected) on_connected();
-  while (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Blocks without waking until the flag turns true; whoever sets it calls stop.notify_all()
+  // (DriftWatch::Stop does).
+  stop.wait(false);
 }
 
 }  // namespace nebula::agent

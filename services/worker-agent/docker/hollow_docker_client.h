@@ -26,7 +26,8 @@ class HollowDockerClient : public DockerClient {
   std::optional<ImageInfo> InspectImage(const std::string& reference) override;
   void PullImage(const std::string& reference) override;
   int PruneImages() override;
-  // Nothing ever drifts in memory: connects, then waits for `stop`.
+  // Nothing ever drifts in memory: connects, then blocks until `stop` is set and notified
+  // (std::atomic::notify_all), with no periodic wake-up.
   void WatchEvents(const std::map<std::string, std::string>& labels, const std::function<void()>& on_connected,
                    const std::function<void(const ContainerEvent&)>& on_event, const std::atomic<bool>& stop) override;
 

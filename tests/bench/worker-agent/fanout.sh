@@ -7,6 +7,9 @@
 #   "desired app/<app>: new generation", written when its desired view applies the newer record;
 #   all-observed = max over agents - t0.
 # The next update starts only after every agent observed the previous one (plus a short settle).
+# Before the updates, the idle cost: CPU (utime+stime from /proc) of the N agents together and of
+# the Kafka broker (the process listening on the stack's Kafka port) over IDLE_SECONDS (default 30;
+# 0 skips it), with the load average, since other work on the machine skews it.
 # Usage: fanout.sh <bin dir> <N> [U=10]. Prints one line per update and a summary line.
 # Removes what it made (agents, logs, the app).
 set -euo pipefail
@@ -73,6 +76,24 @@ anon=0  # RssAnon: private to each agent (the shared libraries' pages are counte
 for p in "${PIDS[@]}"; do anon=$((anon + $(awk '/RssAnon/{print $2}' "/proc/$p/status"))); done
 echo "N=$N: all agents started and synced in $(echo "$t_ready - $t_start" | bc) s; RssAnon sum $((anon / 1024)) MiB; MemAvailable dropped $(((mem0 - mem1) / 1024)) MiB"
 sleep 5  # let the start-up load settle
+
+IDLE_SECONDS=${IDLE_SECONDS:-30}
+if ((IDLE_SECONDS > 0)); then
+  ticks() { local sum=0 p; for p in "$@"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $sum; }
+  kport=${NEBULA_KAFKA_BROKERS##*:}
+  broker=$(ss -Hltnp "sport = :$kport" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+  a0=$(ticks "${PIDS[@]}"); b0=$(ticks $broker); i0=$(date +%s.%N)
+  sleep "$IDLE_SECONDS"
+  a1=$(ticks "${PIDS[@]}"); b1=$(ticks $broker); i1=$(date +%s.%N)
+  python3 -c '
+import sys
+n, a, b, el, hz = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+agents, broker = 100 * a / hz / el, 100 * b / hz / el
+print(f"N={n} idle over {el:.0f} s: agents {agents / n:.3f} % CPU each ({agents:.1f} % together); broker {broker:.1f} %", end="")
+' "$N" "$((a1 - a0))" "$((b1 - b0))" "$(echo "$i1 - $i0" | bc)" "$(getconf CLK_TCK)"
+  [[ -n $broker ]] || printf ' (broker process not found)'
+  echo "; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+fi
 
 ALL=()    # per update: max over agents - t0
 EACH=()   # per (update, agent): observation - t0

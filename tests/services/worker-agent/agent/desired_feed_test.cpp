@@ -6,10 +6,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "agent/desired_feed.h"
 #include "desired_keys.h"
+#include "error.h"
 #include "stack_fixture.h"
 #include "test_apps.h"
 #include "test_producer.h"
@@ -96,4 +99,41 @@ TEST_CASE("DesiredFeed in device-group mode follows the group's lists as they ch
   REQUIRE(Eventually([&] { return feed.Snapshot().apps() == std::vector<std::string>{b}; }, 30s));
   CHECK(feed.Snapshot().group_prune_generation() == 5);
   feed.Stop();
+}
+
+TEST_CASE("an idle DesiredFeed gets a new record at once and stops at once", "[integration][kafka]") {
+  const auto& stack = SharedStack();
+  const std::string app = "idle" + std::to_string(getpid());
+  TestProducer producer(stack.kafka_brokers);
+  producer.Send(nebula::AppKey(app), Record(app, 1, WebSpec(1)));
+  DesiredFeed feed(stack.kafka_brokers, {}, app, {app}, [] {});
+  feed.Start();
+  REQUIRE(Eventually([&] { return feed.Snapshot().caught_up(); }, 30s));
+  std::this_thread::sleep_for(2s);  // the reader now waits in a long fetch at the broker
+
+  producer.Send(nebula::AppKey(app), Record(app, 2, WebSpec(1)));
+  const auto sent = std::chrono::steady_clock::now();
+  REQUIRE(Eventually([&] { return feed.Snapshot().Desire(app).generation == 2; }, 15s));
+  // The broker answers the waiting fetch as soon as the record is there: the wait costs no latency.
+  CHECK(std::chrono::steady_clock::now() - sent < 2s);
+
+  std::this_thread::sleep_for(1s);
+  const auto stopping = std::chrono::steady_clock::now();
+  feed.Stop();  // wakes the reader's blocking wait
+  CHECK(std::chrono::steady_clock::now() - stopping < 2s);
+}
+
+TEST_CASE("PartitionReader keeps its fetch wait below a lowered socket.timeout.ms", "[integration][kafka]") {
+  nebula::PartitionReaderOptions options;
+  options.brokers = "127.0.0.1:1";  // no I/O before Poll()
+  options.topic = "t";
+  options.keys = {"k"};
+  CHECK(nebula::PartitionReader(options).fetch_wait() == options.fetch_wait);
+  // librdkafka wants socket.timeout.ms ≥ fetch.wait.max.ms + 1 s (else later requests time out).
+  options.settings = {{"socket.timeout.ms", "3000"}};
+  CHECK(nebula::PartitionReader(options).fetch_wait() == 2000ms);
+  options.settings["fetch.wait.max.ms"] = "700";  // the caller's own choice stands
+  CHECK(nebula::PartitionReader(options).fetch_wait() == 700ms);
+  options.settings["fetch.wait.max.ms"] = "soon";
+  CHECK_THROWS_AS(nebula::PartitionReader(options), nebula::Error);
 }

@@ -143,3 +143,32 @@ TEST_CASE("prune runs when the group or global prune generation grows, and is re
   CHECK(report.global_prune_generation() == 3);
   CHECK(report.apps_size() == 1);
 }
+
+TEST_CASE("cron runner: idle without jobs it calls no Docker API and sleeps until a run is due", "[unit][group]") {
+  Group g;
+  int changes = 0;
+  CronRunnerOptions options;
+  options.on_status_change = [&] { ++changes; };
+  CronRunner cron{g.docker, [&] { return g.view; }, kSettings, [&] { return g.unix_now; }, options};
+  g.view.Apply("group/edge", GroupRecord("edge", 1, {}, {}));
+  g.view.MarkCaughtUp();
+  cron.Tick();  // the first tick lists: an agent restart may find runs
+  g.docker.unavailable = true;
+  CHECK_NOTHROW(cron.Tick());  // no job and no run container: no Docker call
+  CHECK(cron.NextTickIn() >= std::chrono::hours(1));
+  CHECK(changes == 0);
+
+  g.docker.unavailable = false;
+  g.view.Apply("group/edge", GroupRecord("edge", 2, {}, {"tick"}));
+  g.view.Apply("cron/tick", CronRecord("tick", 1, "* * * * *", "busybox:1", {"true"}));
+  cron.Tick();  // 00:00:05: schedules 00:01
+  CHECK(changes == 1);
+  CHECK(cron.NextTickIn() == std::chrono::seconds(55));
+  cron.Tick();
+  CHECK(changes == 1);  // nothing new to report
+  g.unix_now = kMidnight + 60;
+  cron.Tick();  // starts the run
+  REQUIRE(g.CronRuns().size() == 1);
+  CHECK(changes == 2);
+  CHECK(cron.NextTickIn() == std::chrono::seconds(1));  // watching the run finish
+}

@@ -138,3 +138,29 @@ TEST_CASE("Kafka down: the newest report is delivered once it is back", "[unit][
   CHECK(sent.back().report.app_reports(0).converged_generation() == 2);
   publisher.Stop();
 }
+
+TEST_CASE("poll 0: the report is compared only on Notify() and at the heartbeat", "[unit][reports]") {
+  Fixture f;
+  std::atomic<int> built{0};
+  auto source = f.Source();
+  ReportPublisherOptions options{800ms, 0ms, 20ms};
+  options.min_gap = 10ms;
+  ReportPublisher publisher(f.producer, "worker-1", [&] { ++built; return source(); }, options);
+  publisher.Start();
+  REQUIRE(Within(2s, [&] { return f.producer.Snapshot().size() == 1; }));
+  std::this_thread::sleep_for(300ms);
+  CHECK(built <= 2);  // idle: no polling
+  CHECK(f.producer.Snapshot().size() == 1);
+
+  f.SetConverged(9);  // not noticed until someone says so
+  std::this_thread::sleep_for(100ms);
+  CHECK(f.producer.Snapshot().size() == 1);
+  const auto notified_at = std::chrono::steady_clock::now();
+  publisher.Notify();
+  REQUIRE(Within(2s, [&] { return f.producer.Snapshot().size() == 2; }));
+  CHECK(std::chrono::steady_clock::now() - notified_at < 200ms);
+  CHECK(f.producer.Snapshot()[1].report.app_reports(0).converged_generation() == 9);
+
+  REQUIRE(Within(2s, [&] { return f.producer.Snapshot().size() == 3; }));  // the heartbeat still comes
+  publisher.Stop();
+}

@@ -2,6 +2,10 @@
 // images; the reconciler converges on it.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "../test_apps.h"
 #include "agent/reconciler.h"
 #include "docker/hollow_docker_client.h"
@@ -45,4 +49,25 @@ TEST_CASE("hollow runtime: the reconciler converges on it", "[unit][hollow]") {
   CHECK(reconciler.RunPass() == PassResult::kActed);
   CHECK(reconciler.RunPass() == PassResult::kConverged);
   CHECK(reconciler.Status().apps[0].running_containers == 20);
+}
+
+TEST_CASE("hollow runtime: the event stream blocks until stopped and ends at once", "[unit][hollow]") {
+  HollowDockerClient docker;
+  std::atomic<bool> stop{false}, connected{false}, returned{false};
+  std::thread watcher([&] {
+    docker.WatchEvents({}, [&] { connected = true; }, [](const ContainerEvent&) {}, stop);
+    returned = true;
+  });
+  const auto start = std::chrono::steady_clock::now();
+  while (!connected && std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  CHECK(connected);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK_FALSE(returned);
+  const auto stopped_at = std::chrono::steady_clock::now();
+  stop = true;
+  stop.notify_all();
+  watcher.join();
+  CHECK(std::chrono::steady_clock::now() - stopped_at < std::chrono::milliseconds(100));
 }
