@@ -59,7 +59,7 @@ fs::path FindIp() {
   for (const char* candidate : {"/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"}) {
     if (ip.empty() && fs::exists(candidate)) ip = candidate;
   }
-  if (ip.empty()) throw StartupError("a private dockerd needs `ip` for its bridge; install it: apt-get install iproute2");
+  if (ip.empty()) throw StartupError("a private dockerd needs ip for its bridge; install it: apt-get install iproute2");
   return ip;
 }
 

@@ -17,6 +17,10 @@ const nebula::testing::StackInfo& Stack() { return SharedStack(); }
 
 namespace {
 
+// This agent follows the stack's global prune generation, which cli_resources_integration_test.cpp
+// bumps: on a dockerd of this binary's own (see there).
+[[maybe_unused]] const bool kOwnDockerd = nebula::testing::UsePrivateDockerd();
+
 std::string WorkerId() { return "cli-it-" + std::to_string(getpid()); }
 
 std::unique_ptr<BackgroundProcess> StartAgent(const std::string& apps, int port) {

@@ -6,6 +6,13 @@
 using namespace nebula::cli_test;
 using nebula::testing::SharedStack;
 
+namespace {
+// The global and device-group prunes below reach every agent of this binary's stack (also the one
+// cli_commands_integration_test.cpp runs, whenever it starts): its prune removes every image no
+// container uses, so the stack gets a dockerd of its own instead of the one other tests share.
+[[maybe_unused]] const bool kOwnDockerd = nebula::testing::UsePrivateDockerd();
+}  // namespace
+
 TEST_CASE("app verbs: start, stop, restart, pull, patch, history, rollback, status, delete --force") {
   const std::string image = SharedStack().sample_image;
   const std::string name = "cli-verbs";

@@ -1,5 +1,5 @@
 """Fixtures of the Python SDK tests: one real dev stack (PostgreSQL, Kafka, api-manager with --auth required,
-one worker agent) per pytest session, started with `nebula-devstack up --detach` like
+one worker agent, a dockerd of its own) per pytest session, started with `nebula-devstack up --detach` like
 tests/support/stack_fixture.cpp does. Clients use the bootstrap admin token from stack.env."""
 from __future__ import annotations
 
@@ -88,8 +88,11 @@ def stack() -> Iterator[Stack]:
     devstack = Path(os.environ.get("NEBULA_BIN_DIR", REPO_DIR / "build" / "bin")) / "nebula-devstack"
     state_dir = Path(tempfile.mkdtemp(prefix="nebula-pysdk-stack-"))
     base = _choose_port_base()
+    # --private-docker: the stack's agent follows the global prune generation, which prune_all() bumps, and
+    # then removes every image no container uses; on the dockerd other tests share, that would delete
+    # images they are about to run.
     up = [str(devstack), "up", "--state-dir", str(state_dir), "--port-base", str(base), "--agents", "1",
-          "--apps", ",".join(ROLLOUT_APPS), "--auth", "required", "--detach"]
+          "--apps", ",".join(ROLLOUT_APPS), "--auth", "required", "--private-docker", "--detach"]
     # The devstack must not inherit a developer's stack settings.
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("NEBULA_") or k in ("NEBULA_KAFKA_LIBS", "NEBULA_POSTGRES_BIN")}
