@@ -37,14 +37,14 @@ void AppendStatus(int grpc_code, std::string_view message, std::string_view deta
 
 }  // namespace
 
-std::string MessageToGatewayJson(const pb::Message& message) {
+std::string MessageToGatewayJson(const pb::Message& message, std::size_t reserve) {
   std::string out;
-  out.reserve(512);
+  out.reserve(reserve);
   AppendMessageJson(message, out);
   return out;
 }
 
-std::string FieldToGatewayJson(const pb::Message& message, const std::string& field_name) {
+std::string FieldToGatewayJson(const pb::Message& message, const std::string& field_name, std::size_t reserve) {
   const FD* field = message.GetDescriptor()->FindFieldByName(field_name);
   if (field == nullptr) return "null";
   if (!field->is_repeated() && field->cpp_type() == FD::CPPTYPE_MESSAGE &&
@@ -56,7 +56,7 @@ std::string FieldToGatewayJson(const pb::Message& message, const std::string& fi
     return "null";
   }
   std::string out;
-  out.reserve(512);
+  out.reserve(reserve);
   AppendFieldJson(message, *field, out);
   return out;
 }

@@ -3,6 +3,7 @@
 // (runtime/errors.go HTTPStatusFromCode). Pure.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -12,10 +13,12 @@ namespace nebula::gateway {
 
 // protojson with EmitUnpopulated, in one pass (proto_json_writer.h has the rules). Throws
 // UnprintableMessage for what protojson refuses (an Any of an unknown type, a Timestamp out of range).
-std::string MessageToGatewayJson(const google::protobuf::Message& message);
+// `reserve`: bytes to reserve up front (twice the wire size is a good guess).
+std::string MessageToGatewayJson(const google::protobuf::Message& message, std::size_t reserve = 512);
 
 // response_body:"field": only that field of the response (an unset message prints as {}).
-std::string FieldToGatewayJson(const google::protobuf::Message& message, const std::string& field_name);
+std::string FieldToGatewayJson(const google::protobuf::Message& message, const std::string& field_name,
+                               std::size_t reserve = 512);
 
 // `{"result": <message>}` / `{"error": <status>}`: one line of a server-streaming response.
 std::string StreamResultJson(const google::protobuf::Message& message);

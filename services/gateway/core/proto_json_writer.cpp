@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace nebula::gateway {
@@ -189,87 +190,135 @@ void AppendCamelPath(const std::string& path, std::string& out) {
   }
 }
 
+// What the writer needs of a field, computed once per descriptor (descriptor accessors such as type()
+// go through a once-flag each call, and json_name needs quoting).
+struct FieldPlan {
+  const FD* field;
+  std::string key;  // "jsonName":
+  FD::CppType cpp_type;
+  bool repeated;
+  bool map;
+  bool bytes;
+  bool presence;     // HasField decides whether it is set
+  bool unset_null;   // unset prints null (singular messages, proto2 scalars); else unset is left out
+  bool null_enum;    // google.protobuf.NullValue
+  const FieldPlan* map_value = nullptr;  // the entry's value field, for maps
+};
+
+struct MessagePlan {
+  Wkt kind = Wkt::kNone;
+  std::vector<FieldPlan> fields;
+  std::vector<std::unique_ptr<FieldPlan>> entry_values;  // owns the FieldPlan::map_value targets
+};
+
+FieldPlan MakeFieldPlan(const FD& f) {
+  FieldPlan p{};
+  p.field = &f;
+  p.key = "\"" + f.json_name() + "\":";
+  p.cpp_type = f.cpp_type();
+  p.repeated = f.is_repeated();
+  p.map = f.is_map();
+  p.bytes = f.type() == FD::TYPE_BYTES;
+  p.presence = !f.is_repeated() && f.has_presence();
+  p.unset_null = p.presence && f.containing_oneof() == nullptr &&
+                 (p.cpp_type == FD::CPPTYPE_MESSAGE || f.file()->syntax() == pb::FileDescriptor::SYNTAX_PROTO2);
+  p.null_enum = p.cpp_type == FD::CPPTYPE_ENUM && f.enum_type()->full_name() == "google.protobuf.NullValue";
+  return p;
+}
+
+// Plans live as long as the process (generated descriptors do too); one cache per thread, no locks.
+const MessagePlan& PlanOf(const pb::Descriptor* d) {
+  thread_local std::unordered_map<const pb::Descriptor*, std::unique_ptr<MessagePlan>> cache;
+  auto it = cache.find(d);
+  if (it != cache.end()) return *it->second;
+  auto plan = std::make_unique<MessagePlan>();
+  plan->kind = WellKnownKind(*d);
+  for (int i = 0; i < d->field_count(); ++i) {
+    plan->fields.push_back(MakeFieldPlan(*d->field(i)));
+    if (plan->fields.back().map) {
+      plan->entry_values.push_back(std::make_unique<FieldPlan>(MakeFieldPlan(*d->field(i)->message_type()->map_value())));
+      plan->fields.back().map_value = plan->entry_values.back().get();
+    }
+  }
+  return *cache.emplace(d, std::move(plan)).first->second;
+}
+
 class Writer {
  public:
   explicit Writer(std::string& out) : out_(out) {}
 
   void Message(const pb::Message& m) {
-    const Wkt kind = WellKnownKind(*m.GetDescriptor());
-    if (kind != Wkt::kNone) return WellKnown(m, kind);
+    const pb::Reflection& r = *m.GetReflection();
+    const MessagePlan& plan = PlanOf(m.GetDescriptor());
+    if (plan.kind != Wkt::kNone) return WellKnown(m, plan.kind);
     out_ += '{';
-    Fields(m, true);
+    Fields(m, r, plan, true);
     out_ += '}';
   }
 
   // Only the fields (no braces); `first` says whether a comma is due before the first one.
-  void Fields(const pb::Message& m, bool first) {
-    const pb::Descriptor& d = *m.GetDescriptor();
-    const pb::Reflection& r = *m.GetReflection();
-    for (int i = 0; i < d.field_count(); ++i) {
-      const FD& f = *d.field(i);
-      if (!f.is_repeated() && f.has_presence() && !r.HasField(m, &f)) {
-        if (f.containing_oneof() != nullptr) continue;  // real oneofs and proto3 `optional`
-        if (f.cpp_type() != FD::CPPTYPE_MESSAGE && f.file()->syntax() != pb::FileDescriptor::SYNTAX_PROTO2) continue;
+  void Fields(const pb::Message& m, const pb::Reflection& r, const MessagePlan& plan, bool first) {
+    for (const FieldPlan& f : plan.fields) {
+      if (f.presence && !r.HasField(m, f.field)) {
+        if (!f.unset_null) continue;  // real oneofs and proto3 `optional`
         Name(f, first);
         out_ += "null";
         continue;
       }
       Name(f, first);
-      Field(m, f);
+      Field(m, r, f);
     }
   }
 
-  void Field(const pb::Message& m, const FD& f) {
-    if (f.is_map()) return Map(m, f);
-    if (f.is_repeated()) {
-      const pb::Reflection& r = *m.GetReflection();
-      const int n = r.FieldSize(m, &f);
+  void Field(const pb::Message& m, const pb::Reflection& r, const FieldPlan& f) {
+    if (f.map) return Map(m, r, f);
+    if (f.repeated) {
+      const int n = r.FieldSize(m, f.field);
       out_ += '[';
       for (int i = 0; i < n; ++i) {
         if (i > 0) out_ += ',';
-        Value(m, f, i);
+        Value(m, r, f, i);
       }
       out_ += ']';
       return;
     }
-    Value(m, f, -1);
+    Value(m, r, f, -1);
   }
 
   // Element `index` of a repeated field, or the singular field when index < 0.
-  void Value(const pb::Message& m, const FD& f, int index) {
-    const pb::Reflection& r = *m.GetReflection();
+  void Value(const pb::Message& m, const pb::Reflection& r, const FieldPlan& p, int index) {
+    const FD* f = p.field;
     const bool rep = index >= 0;
-    switch (f.cpp_type()) {
-      case FD::CPPTYPE_INT32: return AppendInt(rep ? r.GetRepeatedInt32(m, &f, index) : r.GetInt32(m, &f), out_);
-      case FD::CPPTYPE_UINT32: return AppendInt(rep ? r.GetRepeatedUInt32(m, &f, index) : r.GetUInt32(m, &f), out_);
-      case FD::CPPTYPE_INT64:
-        return AppendQuotedInt(rep ? r.GetRepeatedInt64(m, &f, index) : r.GetInt64(m, &f), out_);
+    switch (p.cpp_type) {
+      case FD::CPPTYPE_INT32: return AppendInt(rep ? r.GetRepeatedInt32(m, f, index) : r.GetInt32(m, f), out_);
+      case FD::CPPTYPE_UINT32: return AppendInt(rep ? r.GetRepeatedUInt32(m, f, index) : r.GetUInt32(m, f), out_);
+      case FD::CPPTYPE_INT64: return AppendQuotedInt(rep ? r.GetRepeatedInt64(m, f, index) : r.GetInt64(m, f), out_);
       case FD::CPPTYPE_UINT64:
-        return AppendQuotedInt(rep ? r.GetRepeatedUInt64(m, &f, index) : r.GetUInt64(m, &f), out_);
-      case FD::CPPTYPE_DOUBLE: return AppendFloat(rep ? r.GetRepeatedDouble(m, &f, index) : r.GetDouble(m, &f), out_);
-      case FD::CPPTYPE_FLOAT: return AppendFloat(rep ? r.GetRepeatedFloat(m, &f, index) : r.GetFloat(m, &f), out_);
+        return AppendQuotedInt(rep ? r.GetRepeatedUInt64(m, f, index) : r.GetUInt64(m, f), out_);
+      case FD::CPPTYPE_DOUBLE: return AppendFloat(rep ? r.GetRepeatedDouble(m, f, index) : r.GetDouble(m, f), out_);
+      case FD::CPPTYPE_FLOAT: return AppendFloat(rep ? r.GetRepeatedFloat(m, f, index) : r.GetFloat(m, f), out_);
       case FD::CPPTYPE_BOOL:
-        out_ += (rep ? r.GetRepeatedBool(m, &f, index) : r.GetBool(m, &f)) ? "true" : "false";
+        out_ += (rep ? r.GetRepeatedBool(m, f, index) : r.GetBool(m, f)) ? "true" : "false";
         return;
-      case FD::CPPTYPE_ENUM: return Enum(f, rep ? r.GetRepeatedEnumValue(m, &f, index) : r.GetEnumValue(m, &f));
+      case FD::CPPTYPE_ENUM:
+        if (p.null_enum) {
+          out_ += "null";
+          return;
+        }
+        return Enum(*f, rep ? r.GetRepeatedEnumValue(m, f, index) : r.GetEnumValue(m, f));
       case FD::CPPTYPE_STRING: {
         std::string scratch;
         const std::string& s =
-            rep ? r.GetRepeatedStringReference(m, &f, index, &scratch) : r.GetStringReference(m, &f, &scratch);
-        if (f.type() == FD::TYPE_BYTES) return AppendBase64(s, out_);
+            rep ? r.GetRepeatedStringReference(m, f, index, &scratch) : r.GetStringReference(m, f, &scratch);
+        if (p.bytes) return AppendBase64(s, out_);
         return AppendJsonString(s, out_);
       }
-      case FD::CPPTYPE_MESSAGE: return Message(rep ? r.GetRepeatedMessage(m, &f, index) : r.GetMessage(m, &f));
+      case FD::CPPTYPE_MESSAGE: return Message(rep ? r.GetRepeatedMessage(m, f, index) : r.GetMessage(m, f));
     }
   }
 
   void Enum(const FD& f, int number) {
-    const pb::EnumDescriptor& type = *f.enum_type();
-    if (type.full_name() == "google.protobuf.NullValue") {
-      out_ += "null";
-      return;
-    }
-    if (const pb::EnumValueDescriptor* value = type.FindValueByNumber(number)) {
+    if (const pb::EnumValueDescriptor* value = f.enum_type()->FindValueByNumber(number)) {
       out_ += '"';
       out_ += value->name();
       out_ += '"';
@@ -280,63 +329,64 @@ class Writer {
 
   // protojson sorts map keys (order.GenericKeyOrder): false before true, numbers numerically, strings
   // bytewise.
-  void Map(const pb::Message& m, const FD& f) {
-    const pb::Reflection& r = *m.GetReflection();
-    const int n = r.FieldSize(m, &f);
-    out_ += '{';
+  void Map(const pb::Message& m, const pb::Reflection& r, const FieldPlan& f) {
+    const int n = r.FieldSize(m, f.field);
     if (n == 0) {
-      out_ += '}';
+      out_ += "{}";
       return;
     }
-    const FD& key_field = *f.message_type()->map_key();
-    const FD& value_field = *f.message_type()->map_value();
+    const FD& key_field = *f.field->message_type()->map_key();
+    const FD::CppType key_type = key_field.cpp_type();
     struct Entry {
       const pb::Message* message;
-      std::string text;
-      std::int64_t signed_key = 0;
-      std::uint64_t unsigned_key = 0;
+      const std::string* text;  // string keys
+      std::int64_t signed_key;
+      std::uint64_t unsigned_key;
     };
-    std::vector<Entry> entries;
-    entries.reserve(static_cast<std::size_t>(n));
+    Entry small[8];
+    std::vector<Entry> large;
+    Entry* entries = small;
+    if (n > 8) {
+      large.resize(static_cast<std::size_t>(n));
+      entries = large.data();
+    }
+    std::string scratch;
     for (int i = 0; i < n; ++i) {
-      const pb::Message& entry = r.GetRepeatedMessage(m, &f, i);
+      const pb::Message& entry = r.GetRepeatedMessage(m, f.field, i);
       const pb::Reflection& er = *entry.GetReflection();
-      Entry e{&entry, {}};
-      switch (key_field.cpp_type()) {
-        case FD::CPPTYPE_STRING: e.text = er.GetString(entry, &key_field); break;
-        case FD::CPPTYPE_BOOL:
-          e.unsigned_key = er.GetBool(entry, &key_field) ? 1 : 0;
-          e.text = e.unsigned_key ? "true" : "false";
-          break;
+      Entry e{&entry, nullptr, 0, 0};
+      switch (key_type) {
+        case FD::CPPTYPE_STRING: e.text = &er.GetStringReference(entry, &key_field, &scratch); break;
+        case FD::CPPTYPE_BOOL: e.unsigned_key = er.GetBool(entry, &key_field) ? 1 : 0; break;
         case FD::CPPTYPE_INT32: e.signed_key = er.GetInt32(entry, &key_field); break;
         case FD::CPPTYPE_INT64: e.signed_key = er.GetInt64(entry, &key_field); break;
         case FD::CPPTYPE_UINT32: e.unsigned_key = er.GetUInt32(entry, &key_field); break;
         case FD::CPPTYPE_UINT64: e.unsigned_key = er.GetUInt64(entry, &key_field); break;
         default: break;
       }
-      if (key_field.cpp_type() == FD::CPPTYPE_INT32 || key_field.cpp_type() == FD::CPPTYPE_INT64) {
-        AppendInt(e.signed_key, e.text);
-      } else if (key_field.cpp_type() == FD::CPPTYPE_UINT32 || key_field.cpp_type() == FD::CPPTYPE_UINT64) {
-        AppendInt(e.unsigned_key, e.text);
-      }
-      entries.push_back(std::move(e));
+      entries[i] = e;
     }
-    const FD::CppType key_type = key_field.cpp_type();
-    std::sort(entries.begin(), entries.end(), [key_type](const Entry& a, const Entry& b) {
+    std::sort(entries, entries + n, [key_type](const Entry& a, const Entry& b) {
       switch (key_type) {
         case FD::CPPTYPE_INT32:
         case FD::CPPTYPE_INT64: return a.signed_key < b.signed_key;
-        case FD::CPPTYPE_STRING: return a.text < b.text;
+        case FD::CPPTYPE_STRING: return *a.text < *b.text;
         default: return a.unsigned_key < b.unsigned_key;
       }
     });
-    bool first = true;
-    for (const Entry& e : entries) {
-      if (!first) out_ += ',';
-      first = false;
-      AppendJsonString(e.text, out_);
+    out_ += '{';
+    for (int i = 0; i < n; ++i) {
+      const Entry& e = entries[i];
+      if (i > 0) out_ += ',';
+      switch (key_type) {
+        case FD::CPPTYPE_STRING: AppendJsonString(*e.text, out_); break;
+        case FD::CPPTYPE_BOOL: out_ += e.unsigned_key ? "\"true\"" : "\"false\""; break;
+        case FD::CPPTYPE_INT32:
+        case FD::CPPTYPE_INT64: AppendQuotedInt(e.signed_key, out_); break;
+        default: AppendQuotedInt(e.unsigned_key, out_); break;
+      }
       out_ += ':';
-      Value(*e.message, value_field, -1);
+      Value(*e.message, *e.message->GetReflection(), *f.map_value, -1);
     }
     out_ += '}';
   }
@@ -344,10 +394,11 @@ class Writer {
   void WellKnown(const pb::Message& m, Wkt kind) {
     const pb::Descriptor& d = *m.GetDescriptor();
     const pb::Reflection& r = *m.GetReflection();
+    const MessagePlan& plan = PlanOf(&d);
     switch (kind) {
       case Wkt::kNone: return;
       case Wkt::kEmpty: out_ += "{}"; return;
-      case Wkt::kWrapper: return Value(m, *d.field(0), -1);
+      case Wkt::kWrapper: return Value(m, r, plan.fields[0], -1);
       case Wkt::kTimestamp: {
         const std::int64_t seconds = r.GetInt64(m, d.field(0));
         const std::int32_t nanos = r.GetInt32(m, d.field(1));
@@ -389,15 +440,15 @@ class Writer {
         out_ += '"';
         return;
       }
-      case Wkt::kStruct: return Map(m, *d.field(0));
-      case Wkt::kListValue: return Field(m, *d.field(0));
+      case Wkt::kStruct: return Map(m, r, plan.fields[0]);
+      case Wkt::kListValue: return Field(m, r, plan.fields[0]);
       case Wkt::kValue: {
         const FD* set = r.GetOneofFieldDescriptor(m, d.oneof_decl(0));
         if (set == nullptr) throw UnprintableMessage("google.protobuf.Value: none of the oneof fields is set");
         if (set->cpp_type() == FD::CPPTYPE_DOUBLE && !std::isfinite(r.GetDouble(m, set))) {
           throw UnprintableMessage("google.protobuf.Value: invalid number");
         }
-        return Value(m, *set, -1);
+        return Value(m, r, plan.fields[static_cast<std::size_t>(set->index())], -1);
       }
       case Wkt::kAny: {
         if (!Any(m)) {
@@ -422,12 +473,12 @@ class Writer {
     try {
       out_ += "{\"@type\":";
       AppendJsonString(url, out_);
-      const Wkt kind = WellKnownKind(*type);
-      if (kind != Wkt::kNone) {
+      const MessagePlan& plan = PlanOf(type);
+      if (plan.kind != Wkt::kNone) {
         out_ += ",\"value\":";
-        WellKnown(*message, kind);
+        WellKnown(*message, plan.kind);
       } else {
-        Fields(*message, false);
+        Fields(*message, *message->GetReflection(), plan, false);
       }
       out_ += '}';
     } catch (const UnprintableMessage&) {
@@ -437,13 +488,16 @@ class Writer {
     return true;
   }
 
+  void FieldOf(const pb::Message& m, const FD& field) {
+    const MessagePlan& plan = PlanOf(m.GetDescriptor());
+    Field(m, *m.GetReflection(), plan.fields[static_cast<std::size_t>(field.index())]);
+  }
+
  private:
-  void Name(const FD& f, bool& first) {
+  void Name(const FieldPlan& f, bool& first) {
     if (!first) out_ += ',';
     first = false;
-    out_ += '"';
-    out_ += f.json_name();
-    out_ += "\":";
+    out_ += f.key;
   }
 
   std::string& out_;
@@ -497,7 +551,7 @@ void AppendJsonString(std::string_view text, std::string& out) {
 void AppendMessageJson(const pb::Message& message, std::string& out) { Writer(out).Message(message); }
 
 void AppendFieldJson(const pb::Message& message, const FD& field, std::string& out) {
-  Writer(out).Field(message, field);
+  Writer(out).FieldOf(message, field);
 }
 
 bool AppendAnyJson(const pb::Message& any, std::string& out) { return Writer(out).Any(any); }

@@ -1,6 +1,7 @@
 #include "rest_gateway.h"
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/arena.h>
 #include <google/protobuf/message.h>
 #include <spdlog/spdlog.h>
 
@@ -129,15 +130,18 @@ void RestGateway::Forward(const Route& route, std::unique_ptr<pb::Message> reque
                        response = ErrorResponse(result.status.error_code(), result.status.error_message(),
                                                 result.status.error_details(), result.headers);
                      } else {
-                       std::unique_ptr<pb::Message> reply(
-                           pb::MessageFactory::generated_factory()->GetPrototype(rpc->output_type())->New());
+                       // An arena: a reply is a tree of small allocations freed all at once.
+                       pb::Arena arena;
+                       pb::Message* reply =
+                           pb::MessageFactory::generated_factory()->GetPrototype(rpc->output_type())->New(&arena);
                        if (!reply->ParseFromString(result.response)) {
                          response = ErrorResponse(13, "cannot parse the upstream response as " +
                                                           rpc->output_type()->full_name());
                        } else {
+                         const std::size_t reserve = 2 * result.response.size() + 256;
                          std::string json = route_ptr->response_body.empty()
-                                                ? MessageToGatewayJson(*reply)
-                                                : FieldToGatewayJson(*reply, route_ptr->response_body);
+                                                ? MessageToGatewayJson(*reply, reserve)
+                                                : FieldToGatewayJson(*reply, route_ptr->response_body, reserve);
                          response = JsonResponse(200, std::move(json), result.headers);
                        }
                      }

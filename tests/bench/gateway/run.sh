@@ -5,6 +5,8 @@
 # Usage: run.sh BUILD_DIR NEBULA_ENDPOINT [DURATION_SECONDS] [CONNECTIONS]
 #   BUILD_DIR       holds bin/nebula-gateway; the reference is built into BUILD_DIR/bench-reference-gateway
 #   NEBULA_ENDPOINT api-manager host:port (e.g. from a dev stack's stack.env)
+# BASELINE_GATEWAY=<path to another nebula-gateway binary> adds it as a third contender (A/B of two
+# builds in the same minute); OURS_PORT, REF_PORT, BASELINE_PORT pick the listen ports.
 set -euo pipefail
 build=$(cd "${1:?build dir}" && pwd)
 endpoint=${2:?api-manager host:port}
@@ -14,6 +16,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 ours_port=${OURS_PORT:-43090}
 ref_port=${REF_PORT:-43091}
+baseline_port=${BASELINE_PORT:-43092}
+baseline=${BASELINE_GATEWAY:-}
 threads=2
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install wrk)" >&2; exit 1; }
@@ -25,8 +29,15 @@ ref_dir="$build/bench-reference-gateway"
 ours=$!
 "$ref_dir/reference-gateway" --listen "127.0.0.1:$ref_port" --upstream "$endpoint" 2>/dev/null &
 ref=$!
-trap 'kill $ours $ref 2>/dev/null; wait $ours $ref 2>/dev/null || true' EXIT
-for port in $ours_port $ref_port; do
+pids="$ours $ref"
+ports="$ours_port $ref_port"
+if [[ -n "$baseline" ]]; then
+  "$baseline" --listen "127.0.0.1:$baseline_port" --upstream "$endpoint" --log-level warn &
+  pids="$pids $!"
+  ports="$ports $baseline_port"
+fi
+trap 'kill $pids 2>/dev/null; wait $pids 2>/dev/null || true' EXIT
+for port in $ports; do
   for _ in $(seq 50); do curl -sf "127.0.0.1:$port/v1/apps" >/dev/null && break; sleep 0.1; done
 done
 
@@ -49,4 +60,6 @@ run() {  # name port path
 for path in /v1/apps/bench-1 "/v1/apps?page_size=20"; do
   run nebula-gateway "$ours_port" "$path"
   run grpc-gateway-v2.33.0 "$ref_port" "$path"
+  [[ -z "$baseline" ]] || run baseline "$baseline_port" "$path"
 done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
