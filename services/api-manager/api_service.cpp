@@ -45,14 +45,24 @@ grpc::Status ApiService::CreateApp(grpc::ServerContext* context, const nebula::v
   });
 }
 
-grpc::Status ApiService::GetApp(grpc::ServerContext* context, const nebula::v1::GetAppRequest* request,
-                                nebula::v1::App* response) {
-  return GuardedCall([&] {
-    Caller caller = Authenticate(*context);
-    CheckAppName(request->name(), "name");
-    RequireAccess(caller, ObjectKind::kApp, request->name(), Access::kRead);
-    *response = store_.Get(request->name());
-  });
+grpc::ServerUnaryReactor* ApiService::GetApp(grpc::CallbackServerContext* context,
+                                             const nebula::v1::GetAppRequest* request, nebula::v1::App* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto answer = [this, context, request, response, reactor] {
+    reactor->Finish(GuardedCall([&] {
+      Caller caller = AuthenticateCall(authenticator_, *context);
+      CheckAppName(request->name(), "name");
+      RequireAccess(caller, ObjectKind::kApp, request->name(), Access::kRead);
+      *response = store_.Get(request->name());
+    }));
+  };
+  // A database round trip or a password hash must not stall gRPC's event threads.
+  if (authenticator_.NeverBlocks() && store_.ReadsFromMemory()) {
+    answer();
+  } else {
+    blocking_.Submit(std::move(answer));
+  }
+  return reactor;
 }
 
 grpc::Status ApiService::ListApps(grpc::ServerContext* context, const nebula::v1::ListAppsRequest* request,

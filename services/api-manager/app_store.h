@@ -54,6 +54,8 @@ class AppStore {
   // Generation 1, or one past the last generation of a deleted app of the same name.
   virtual nebula::v1::App Create(const std::string& name, const nebula::v1::AppSpec& spec, const WriteInfo& info) = 0;
   virtual nebula::v1::App Get(const std::string& name) = 0;
+  // True if Get answers from memory right now (no I/O), e.g. a serving read cache.
+  virtual bool ReadsFromMemory() const { return false; }
   // Live apps whose name sorts after after_name (empty: from the start), at most limit of them.
   virtual AppPage List(const std::string& after_name, int limit) = 0;
   virtual nebula::v1::App Update(const std::string& name, int64_t expected_generation, const SpecChange& change,

@@ -48,6 +48,7 @@ class CachedAppStore final : public AppStore {
 
   nebula::v1::App Create(const std::string& name, const nebula::v1::AppSpec& spec, const WriteInfo& info) override;
   nebula::v1::App Get(const std::string& name) override;
+  bool ReadsFromMemory() const override { return Serving(); }
   AppPage List(const std::string& after_name, int limit) override;
   nebula::v1::App Update(const std::string& name, int64_t expected_generation, const SpecChange& change,
                          const WriteInfo& info) override;

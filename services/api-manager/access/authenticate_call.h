@@ -10,7 +10,7 @@
 
 namespace nebula::api_manager {
 
-inline Caller AuthenticateCall(Authenticator& authenticator, const grpc::ServerContext& context) {
+inline Caller AuthenticateCall(Authenticator& authenticator, const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   const auto it = metadata.find("authorization");
   const std::string_view value =

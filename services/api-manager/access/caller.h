@@ -39,6 +39,8 @@ class Authenticator {
  public:
   virtual ~Authenticator() = default;
   virtual Caller Authenticate(std::string_view authorization) = 0;
+  // True if Authenticate never does I/O or slow hashing (so it may run on a gRPC event thread).
+  virtual bool NeverBlocks() const { return false; }
 };
 
 }  // namespace nebula::api_manager

@@ -16,6 +16,7 @@ class OpenAuthenticator final : public Authenticator {
     caller.pruning_allowed = true;
     return caller;
   }
+  bool NeverBlocks() const override { return true; }
 };
 
 }  // namespace nebula::api_manager

@@ -181,6 +181,18 @@ TEST_CASE("GetApp checks the name, then looks it up") {
   CHECK(Fields(bad) == std::vector<std::string>{"name"});
 }
 
+TEST_CASE("GetApp answers inline when neither the store nor the authenticator can block") {
+  ServiceFixture f;
+  f.store().reads_from_memory = true;
+  f.authenticator().never_blocks = true;
+  REQUIRE(f.Create("web", Spec()).ok());
+  App app;
+  REQUIRE(f.Get("web", &app).ok());
+  CHECK(app.generation() == 1);
+  CHECK(f.Get("nope").error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(f.Get("").error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_CASE("UpdateApp without a mask replaces the whole spec") {
   ServiceFixture f;
   AppSpec spec = Spec();

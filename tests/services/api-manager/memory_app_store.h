@@ -35,6 +35,9 @@ class MemoryAppStore final : public AppStore {
     return entry.app;
   }
 
+  bool ReadsFromMemory() const override { return reads_from_memory; }
+  bool reads_from_memory = false;  // true: act like a serving read cache (GetApp answers inline)
+
   nebula::v1::App Get(const std::string& name) override {
     std::lock_guard lock(mutex_);
     return Live(name).app;

@@ -121,7 +121,10 @@ class FixedAuthenticator final : public Authenticator {
  public:
   explicit FixedAuthenticator(Caller caller) : caller_(std::move(caller)) {}
   Caller Authenticate(std::string_view) override { return caller_; }
+  bool NeverBlocks() const override { return never_blocks; }
   void Set(Caller caller) { caller_ = std::move(caller); }
+
+  bool never_blocks = false;  // true: GetApp may answer on gRPC's event thread
 
  private:
   Caller caller_;
