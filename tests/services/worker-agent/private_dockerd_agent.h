@@ -107,10 +107,15 @@ inline double CpuSeconds(pid_t pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-inline int CountLines(const std::string& text, const std::string& needle) {
+// Lines of the agent's log that hold every one of the needles.
+inline int CountLines(const std::string& text, const std::vector<std::string>& needles) {
   int n = 0;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) n += line.find(needle) != std::string::npos;
+  for (std::string line; std::getline(in, line);) {
+    bool all = true;
+    for (const auto& needle : needles) all = all && line.find(needle) != std::string::npos;
+    n += all;
+  }
   return n;
 }
 

@@ -76,21 +76,22 @@ void RestartUnderAgent(bool live_restore) {
   const bool answered_while_down = AllAnswer(http_port);
   std::printf("[%s] while dockerd is down the ports %s\n", mode.c_str(), answered_while_down ? "answer" : "do not answer");
   const double cpu_at_stop = CpuSeconds(agent_pid);
-  const int warnings_at_stop = CountLines(nebula::testing::ReadFile(agent->log_path()), "leaving containers as they are");
+  // Each failed pass logs one warning naming dockerd (and the event stream one when it breaks).
+  const std::vector<std::string> warning{"warn", "dockerd"};
+  const int warnings_at_stop = CountLines(nebula::testing::ReadFile(agent->log_path()), warning);
   const bool reported = Eventually(
       [&] { return Errors(agent_port, app).find("docker: ") != std::string::npos; }, 20s, 250ms);
   std::this_thread::sleep_for(20s);  // an outage of about half a minute
   const double cpu = CpuSeconds(agent_pid) - cpu_at_stop;
-  const int failed_passes =
-      CountLines(nebula::testing::ReadFile(agent->log_path()), "leaving containers as they are") - warnings_at_stop;
-  std::printf("[%s] dockerd down ~25 s: the agent used %.2f s CPU and ran %d failed passes; report errors: %s",
-              mode.c_str(), cpu,
-              failed_passes, Errors(agent_port, app).c_str());
+  const int dockerd_warnings =
+      CountLines(nebula::testing::ReadFile(agent->log_path()), warning) - warnings_at_stop;
+  std::printf("[%s] dockerd down ~25 s: the agent used %.2f s CPU and logged %d dockerd warnings; report errors: %s",
+              mode.c_str(), cpu, dockerd_warnings, Errors(agent_port, app).c_str());
   CHECK(agent->Running());
   CHECK(reported);
-  CHECK(cpu < 2.0);            // no busy loop
-  CHECK(failed_passes >= 1);   // it did try
-  CHECK(failed_passes <= 10);  // backoff: 1 s doubling (up to 60 s), not every few milliseconds
+  CHECK(cpu < 2.0);               // no busy loop
+  CHECK(dockerd_warnings >= 1);   // it did try
+  CHECK(dockerd_warnings <= 12);  // backoff: 1 s doubling (up to 60 s), not every few milliseconds
 
   // Back: same data root, same bridge.
   const auto start_started = std::chrono::steady_clock::now();
