@@ -9,7 +9,8 @@
 # The next update starts only after every agent observed the previous one (plus a short settle).
 # Before the updates, the idle cost: CPU (utime+stime from /proc) of the N agents together and of
 # the Kafka broker (the process listening on the stack's Kafka port) over IDLE_SECONDS (default 30;
-# 0 skips it), with the load average, since other work on the machine skews it.
+# 0 skips it), with the load average, since other work on the machine skews it; and for the first
+# agent, per thread (by name): wake-ups/s (context switches) and CPU µs/s (/proc/.../schedstat).
 # Usage: fanout.sh <bin dir> <N> [U=10]. Prints one line per update and a summary line.
 # Removes what it made (agents, logs, the app).
 set -euo pipefail
@@ -82,9 +83,15 @@ if ((IDLE_SECONDS > 0)); then
   ticks() { local sum=0 p; for p in "$@"; do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $sum; }
   kport=${NEBULA_KAFKA_BROKERS##*:}
   broker=$(ss -Hltnp "sport = :$kport" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
-  a0=$(ticks "${PIDS[@]}"); b0=$(ticks $broker); i0=$(date +%s.%N)
+  threads() {  # tid name switches cpu-ns, for the first agent
+    local t
+    for t in /proc/${PIDS[0]}/task/*; do
+      echo "${t##*/} $(tr ' ' _ <"$t/comm") $(awk '/ctxt_switches/{n += $2} END {print n}' "$t/status") $(cut -d' ' -f1 "$t/schedstat")"
+    done 2>/dev/null | sort
+  }
+  t0=$(threads); a0=$(ticks "${PIDS[@]}"); b0=$(ticks $broker); i0=$(date +%s.%N)
   sleep "$IDLE_SECONDS"
-  a1=$(ticks "${PIDS[@]}"); b1=$(ticks $broker); i1=$(date +%s.%N)
+  t1=$(threads); a1=$(ticks "${PIDS[@]}"); b1=$(ticks $broker); i1=$(date +%s.%N)
   python3 -c '
 import sys
 n, a, b, el, hz = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
@@ -93,6 +100,11 @@ print(f"N={n} idle over {el:.0f} s: agents {agents / n:.3f} % CPU each ({agents:
 ' "$N" "$((a1 - a0))" "$((b1 - b0))" "$(echo "$i1 - $i0" | bc)" "$(getconf CLK_TCK)"
   [[ -n $broker ]] || printf ' (broker process not found)'
   echo "; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  join <(echo "$t0") <(echo "$t1") | awk -v s="$IDLE_SECONDS" '
+    { w[$2] += ($6 - $3) / s; c[$2] += ($7 - $4) / s / 1000; n[$2]++; W += ($6 - $3) / s; C += ($7 - $4) / s / 1000 }
+    END { printf "agent 0 idle per thread (name ×count: wake-ups/s, CPU µs/s):"
+          for (k in w) if (w[k] >= 0.05) printf " %s×%d %.1f/s %.0fµs;", k, n[k], w[k], c[k]
+          printf " total %.1f/s %.0f µs/s\n", W, C }'
 fi
 
 ALL=()    # per update: max over agents - t0
