@@ -81,7 +81,11 @@ void RestartUnderAgent(bool live_restore) {
   const int warnings_at_stop = CountLines(nebula::testing::ReadFile(agent->log_path()), warning);
   const bool reported = Eventually(
       [&] { return Errors(agent_port, app).find("docker: ") != std::string::npos; }, 20s, 250ms);
-  std::this_thread::sleep_for(20s);  // an outage of about half a minute
+  // The same error reaches nebula.reports, and through it the api-manager (`nebula reports get`).
+  const bool published = Eventually(
+      [&] { return RunNebula({"reports", "get", worker, "-o", "json"}).out.find("docker: ") != std::string::npos; },
+      20s, 500ms);
+  std::this_thread::sleep_for(20s);  // an outage of half a minute or so
   const double cpu = CpuSeconds(agent_pid) - cpu_at_stop;
   const int dockerd_warnings =
       CountLines(nebula::testing::ReadFile(agent->log_path()), warning) - warnings_at_stop;
@@ -89,6 +93,7 @@ void RestartUnderAgent(bool live_restore) {
               mode.c_str(), cpu, dockerd_warnings, Errors(agent_port, app).c_str());
   CHECK(agent->Running());
   CHECK(reported);
+  CHECK(published);
   CHECK(cpu < 2.0);               // no busy loop
   CHECK(dockerd_warnings >= 1);   // it did try
   CHECK(dockerd_warnings <= 12);  // backoff: 1 s doubling (up to 60 s), not every few milliseconds
