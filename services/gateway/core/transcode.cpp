@@ -197,16 +197,24 @@ bool IsBlank(std::string_view s) {
 
 std::optional<TranscodeError> DecodeBody(const Route& route, std::string_view body, pb::Message& request) {
   if (route.body.empty() || IsBlank(body)) return std::nullopt;  // no body rule: drained and ignored
-  nlohmann::json parsed;
-  try {
-    parsed = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    return TranscodeError{std::string("malformed JSON body: ") + e.what()};
-  }
+  // Strict JSON first (protobuf's parser also takes single quotes and bare keys; Go's does not). A
+  // whole-request body is only validated (no tree built), then parsed once, by protobuf.
   std::string json;
   if (route.body == "*") {
-    json = std::string(body);
+    if (!nlohmann::json::accept(body)) {
+      try {
+        const nlohmann::json rejected = nlohmann::json::parse(body);  // throws: the error names line and column
+      } catch (const nlohmann::json::parse_error& e) {
+        return TranscodeError{std::string("malformed JSON body: ") + e.what()};
+      }
+    }
   } else {
+    nlohmann::json parsed;
+    try {
+      parsed = nlohmann::json::parse(body);
+    } catch (const nlohmann::json::parse_error& e) {
+      return TranscodeError{std::string("malformed JSON body: ") + e.what()};
+    }
     // body:"field" decodes into that field; wrapping it lets one parser handle messages, scalars and lists.
     nlohmann::json wrapper = nlohmann::json::object();
     wrapper[route.body] = std::move(parsed);
@@ -214,7 +222,9 @@ std::optional<TranscodeError> DecodeBody(const Route& route, std::string_view bo
   }
   pb::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;  // grpc-gateway's DiscardUnknown
-  pb::util::Status status = pb::util::JsonStringToMessage(json, &request, options);
+  const std::string_view input = route.body == "*" ? body : std::string_view(json);
+  pb::util::Status status =
+      pb::util::JsonStringToMessage(pb::StringPiece(input.data(), input.size()), &request, options);
   if (!status.ok()) return TranscodeError{"invalid JSON body: " + std::string(status.message())};
   return std::nullopt;
 }
