@@ -131,7 +131,11 @@ void RestGateway::Forward(const Route& route, std::unique_ptr<pb::Message> reque
                                                 result.status.error_details(), result.headers);
                      } else {
                        // An arena: a reply is a tree of small allocations freed all at once.
-                       pb::Arena arena;
+                       alignas(8) char first_block[8192];
+                       pb::ArenaOptions arena_options;
+                       arena_options.initial_block = first_block;
+                       arena_options.initial_block_size = sizeof first_block;
+                       pb::Arena arena(arena_options);
                        pb::Message* reply =
                            pb::MessageFactory::generated_factory()->GetPrototype(rpc->output_type())->New(&arena);
                        if (!reply->ParseFromString(result.response)) {
