@@ -208,7 +208,7 @@ grpc::Status ApiService::ListWorkers(grpc::ServerContext* context, const nebula:
   return GuardedCall([&] {
     Authenticate(*context);  // any authenticated caller
     int limit = PageLimit(request->page_size());
-    std::string after = DecodePageToken(request->page_token(), "ListWorkers");
+    std::string after = DecodeIdPageToken(request->page_token(), "ListWorkers");
     WorkerPage page = workers_.List(after, limit);
     const Micros now = NowMicros();
     size_t bytes = 0;

@@ -1,5 +1,6 @@
 #include "page_token.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -11,7 +12,8 @@ namespace {
 
 constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr std::string_view kVersion = "n1:";  // token format version
-constexpr size_t kMaxTokenLength = 256;
+constexpr size_t kMaxIdLength = 253;
+constexpr size_t kMaxTokenLength = ((kVersion.size() + kMaxIdLength) * 8 + 5) / 6;  // base64url, no padding
 
 std::string Base64UrlEncode(std::string_view in) {
   std::string out;
@@ -59,13 +61,21 @@ std::string EncodePageToken(std::string_view last_name) {
   return Base64UrlEncode(std::string(kVersion) + std::string(last_name));
 }
 
-std::string DecodePageToken(std::string_view token, std::string_view list) {
+std::string DecodeIdPageToken(std::string_view token, std::string_view list) {
   if (token.empty()) return "";
   std::string decoded;
   if (token.size() > kMaxTokenLength || !Base64UrlDecode(token, decoded) || decoded.rfind(kVersion, 0) != 0)
     throw BadToken(list);
-  std::string name = decoded.substr(kVersion.size());
-  if (DnsLabelProblem(name)) throw BadToken(list);
+  std::string id = decoded.substr(kVersion.size());
+  if (id.empty() || id.size() > kMaxIdLength ||
+      std::any_of(id.begin(), id.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    throw BadToken(list);
+  return id;
+}
+
+std::string DecodePageToken(std::string_view token, std::string_view list) {
+  std::string name = DecodeIdPageToken(token, list);
+  if (!name.empty() && DnsLabelProblem(name)) throw BadToken(list);
   return name;
 }
 

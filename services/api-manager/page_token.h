@@ -13,5 +13,8 @@ std::string EncodePageToken(std::string_view last_name);
 // "page_token") for anything this server did not issue; the message names list (the RPC, e.g.
 // "ListUsers") so the client knows which response's next_page_token to pass.
 std::string DecodePageToken(std::string_view token, std::string_view list);
+// The same for lists keyed by ids that are not DNS labels (worker ids are hostnames such as
+// "node-1.example.com"): any 1-253 bytes without control characters.
+std::string DecodeIdPageToken(std::string_view token, std::string_view list);
 
 }  // namespace nebula::api_manager

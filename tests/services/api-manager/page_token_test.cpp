@@ -53,3 +53,24 @@ TEST_CASE("a refused page token names the list it was passed to") {
     }
   }
 }
+
+TEST_CASE("id page tokens carry worker ids that are not DNS labels") {
+  const std::string longest(253, 'h');
+  for (const std::string& id : {std::string("node-1.example.com"), std::string("Host_A"), longest}) {
+    INFO(id);
+    CHECK(am::DecodeIdPageToken(am::EncodePageToken(id), "ListWorkers") == id);
+  }
+  CHECK(am::DecodeIdPageToken("", "ListWorkers") == "");
+  CHECK_THROWS_AS(am::DecodePageToken(am::EncodePageToken("node-1.example.com"), "ListApps"), nebula::Error);
+  for (const std::string& bad : {am::EncodePageToken(std::string(254, 'h')), am::EncodePageToken("a\nb"),
+                                 am::EncodePageToken(""), std::string("garbage!")}) {
+    try {
+      am::DecodeIdPageToken(bad, "ListWorkers");
+      FAIL("accepted");
+    } catch (const nebula::Error& e) {
+      CHECK(e.code() == nebula::ErrorCode::kInvalidArgument);
+      REQUIRE(e.violations().size() == 1);
+      CHECK(e.violations()[0].description.find("ListWorkers") != std::string::npos);
+    }
+  }
+}
