@@ -87,6 +87,21 @@ TEST_CASE("kafka properties are key=value") {
   CHECK_THROWS_AS(am::ParseKafkaProperties({"=x"}), nebula::Error);
 }
 
+TEST_CASE("the read cache staleness bound defaults to 2 s and 0 turns the cache off") {
+  am::ApiManagerFlags flags;
+  REQUIRE(Parse({"--database-url", "host=db"}, flags) == 0);
+  CHECK(flags.read_cache_staleness_ms == 2000);
+  am::ApiManagerFlags off;
+  REQUIRE(Parse({"--database-url", "host=db", "--read-cache-staleness-ms", "0"}, off) == 0);
+  CHECK(off.read_cache_staleness_ms == 0);
+  am::ApiManagerFlags bad;
+  CHECK(Parse({"--database-url", "host=db", "--read-cache-staleness-ms", "-1"}, bad) != 0);
+  ScopedEnv env("NEBULA_READ_CACHE_STALENESS_MS", "500");
+  am::ApiManagerFlags from_env;
+  REQUIRE(Parse({"--database-url", "host=db"}, from_env) == 0);
+  CHECK(from_env.read_cache_staleness_ms == 500);
+}
+
 TEST_CASE("the --auth flag defaults to none and accepts only none or required") {
   am::ApiManagerFlags flags;
   REQUIRE(Parse({"--database-url", "host=db"}, flags) == 0);
