@@ -179,7 +179,23 @@ void AppendFraction(std::int32_t nanos, std::string& out) {
   out.append(buf, n);
 }
 
-void AppendCamelPath(const std::string& path, std::string& out) {
+// protojson's FieldMask rule: each path must be a valid proto full name whose lowerCamel form maps
+// back to it (strs.JSONCamelCase / JSONSnakeCase); anything else is refused, not escaped.
+bool AppendCamelPath(const std::string& path, std::string& out) {
+  bool segment_start = true;
+  for (char c : path) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    const bool digit = c >= '0' && c <= '9';
+    if (c == '.') {
+      if (segment_start) return false;
+      segment_start = true;
+      continue;
+    }
+    if (!(letter || (digit && !segment_start))) return false;
+    segment_start = false;
+  }
+  if (segment_start) return false;  // empty, or a trailing '.'
+  const std::size_t mark = out.size();
   bool was_underscore = false;
   for (char c : path) {
     if (c != '_') {
@@ -188,6 +204,17 @@ void AppendCamelPath(const std::string& path, std::string& out) {
     }
     was_underscore = c == '_';
   }
+  std::string snake;
+  for (std::size_t i = mark; i < out.size(); ++i) {
+    const char c = out[i];
+    if (c >= 'A' && c <= 'Z') {
+      snake += '_';
+      snake += static_cast<char>(c - 'A' + 'a');
+    } else {
+      snake += c;
+    }
+  }
+  return snake == path;
 }
 
 // What the writer needs of a field, computed once per descriptor (descriptor accessors such as type()
@@ -435,7 +462,10 @@ class Writer {
         std::string scratch;
         for (int i = 0; i < r.FieldSize(m, paths); ++i) {
           if (i > 0) out_ += ',';
-          AppendCamelPath(r.GetRepeatedStringReference(m, paths, i, &scratch), out_);
+          const std::string& path = r.GetRepeatedStringReference(m, paths, i, &scratch);
+          if (!AppendCamelPath(path, out_)) {
+            throw UnprintableMessage("google.protobuf.FieldMask.paths contains an invalid or irreversible path");
+          }
         }
         out_ += '"';
         return;

@@ -573,6 +573,12 @@ TEST_CASE("writer prints well-known types in canonical form", "[json][writer]") 
   mask.add_paths("spec.containers_per");
   mask.add_paths("name");
   REQUIRE(New(mask) == R"("spec.containersPer,name")");
+  for (const char* refused : {"fooBar", "foo__bar", "foo_1", "a..b", "a.", "1a", "a b", "a\nb", ""}) {
+    pb::FieldMask bad;
+    bad.add_paths(refused);
+    INFO(refused);
+    REQUIRE_THROWS_AS(New(bad), UnprintableMessage);  // protojson refuses these paths too
+  }
 
   pb::Struct s;
   (*s.mutable_fields())["z"].set_number_value(1.5);
@@ -627,4 +633,36 @@ TEST_CASE("status bodies equal the old path and drop unknown details", "[json][w
     REQUIRE(ours["details"].size() == 3);
   }
   REQUIRE(Parse(StatusJson(5, "x", "not a status")) == Parse(reference::StatusJson(5, "x", "not a status")));
+}
+
+TEST_CASE("writer on mangled wire bytes gives valid JSON or UnprintableMessage", "[json][writer]") {
+  const auto types = NebulaMessageTypes();
+  RandomFiller filler(99);
+  std::mt19937 rng(5);
+  int printed = 0;
+  for (const pb::Descriptor* type : types) {
+    const pb::Message* prototype = pb::MessageFactory::generated_factory()->GetPrototype(type);
+    for (int round = 0; round < 30; ++round) {
+      std::unique_ptr<pb::Message> m(prototype->New());
+      filler.Fill(*m, 0);
+      std::string wire = m->SerializeAsString();
+      if (wire.empty()) continue;
+      for (int flips = 0; flips < 3; ++flips) {
+        wire[std::uniform_int_distribution<std::size_t>(0, wire.size() - 1)(rng)] =
+            static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
+      }
+      std::unique_ptr<pb::Message> mangled(prototype->New());
+      if (!mangled->ParseFromString(wire)) continue;
+      std::string out;
+      try {
+        out = New(*mangled);
+      } catch (const UnprintableMessage&) {
+        continue;
+      }
+      INFO(type->full_name() << ": " << out);
+      REQUIRE(json::accept(out));
+      ++printed;
+    }
+  }
+  REQUIRE(printed > static_cast<int>(types.size()));
 }
