@@ -58,9 +58,9 @@ void ReportPublisher::Sleep(std::stop_token stop, std::chrono::milliseconds how_
   wake_.wait_for(lock, stop, how_long, [] { return false; });
 }
 
-void ReportPublisher::WaitForNotify(std::stop_token stop, std::chrono::steady_clock::time_point until) {
+bool ReportPublisher::WaitForNotify(std::stop_token stop, std::chrono::steady_clock::time_point until) {
   std::unique_lock lock(mutex_);
-  wake_.wait_until(lock, stop, until, [&] { return notified_; });
+  return wake_.wait_until(lock, stop, until, [&] { return notified_; });
 }
 
 void ReportPublisher::Loop(std::stop_token stop) {
@@ -89,7 +89,7 @@ void ReportPublisher::Loop(std::stop_token stop) {
     if (ever && content == last_content && now - last_published < options_.heartbeat) {
       auto until = last_published + options_.heartbeat;
       if (options_.poll.count() > 0) until = std::min(until, now + options_.poll);
-      WaitForNotify(stop, until);
+      if (WaitForNotify(stop, until) && options_.poll.count() == 0) Sleep(stop, options_.settle);
       continue;
     }
     const auto delivery =

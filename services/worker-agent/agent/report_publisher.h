@@ -31,6 +31,9 @@ struct ReportPublisherOptions {
   std::chrono::milliseconds retry{std::chrono::seconds(2)};  // after a failed delivery
   // The least time between two published changes (a burst of passes makes one or two reports).
   std::chrono::milliseconds min_gap{250};
+  // With `poll` 0: after a Notify() on an idle publisher, the report is built this much later, so the
+  // passes of one change (act, then verify) make one report, not one each.
+  std::chrono::milliseconds settle{100};
 };
 
 class ReportPublisher {
@@ -52,8 +55,8 @@ class ReportPublisher {
   void Loop(std::stop_token stop);
   // Sleeps `how_long` whatever Notify() says.
   void Sleep(std::stop_token stop, std::chrono::milliseconds how_long);
-  // Sleeps until `until` or a Notify().
-  void WaitForNotify(std::stop_token stop, std::chrono::steady_clock::time_point until);
+  // Sleeps until `until` or a Notify(); true for a Notify().
+  bool WaitForNotify(std::stop_token stop, std::chrono::steady_clock::time_point until);
 
   kafka::RecordProducer& producer_;
   std::string worker_id_;

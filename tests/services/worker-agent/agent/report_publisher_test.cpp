@@ -145,6 +145,7 @@ TEST_CASE("poll 0: the report is compared only on Notify() and at the heartbeat"
   auto source = f.Source();
   ReportPublisherOptions options{800ms, 0ms, 20ms};
   options.min_gap = 10ms;
+  options.settle = 50ms;
   ReportPublisher publisher(f.producer, "worker-1", [&] { ++built; return source(); }, options);
   publisher.Start();
   REQUIRE(Within(2s, [&] { return f.producer.Snapshot().size() == 1; }));
@@ -157,9 +158,14 @@ TEST_CASE("poll 0: the report is compared only on Notify() and at the heartbeat"
   CHECK(f.producer.Snapshot().size() == 1);
   const auto notified_at = std::chrono::steady_clock::now();
   publisher.Notify();
+  std::this_thread::sleep_for(10ms);
+  f.SetConverged(10);  // within the settle time: the same report
+  publisher.Notify();
   REQUIRE(Within(2s, [&] { return f.producer.Snapshot().size() == 2; }));
-  CHECK(std::chrono::steady_clock::now() - notified_at < 200ms);
-  CHECK(f.producer.Snapshot()[1].report.app_reports(0).converged_generation() == 9);
+  CHECK(std::chrono::steady_clock::now() - notified_at < 300ms);
+  CHECK(f.producer.Snapshot()[1].report.app_reports(0).converged_generation() == 10);
+  std::this_thread::sleep_for(100ms);
+  CHECK(f.producer.Snapshot().size() == 2);  // one report for the burst
 
   REQUIRE(Within(2s, [&] { return f.producer.Snapshot().size() == 3; }));  // the heartbeat still comes
   publisher.Stop();
