@@ -1,6 +1,8 @@
 // nebula: the command-line client of the Nebula API (cli/README.md).
 #include <CLI/CLI.hpp>
+#include <grpc/support/log.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "app_commands.h"
@@ -11,6 +13,9 @@
 
 int main(int argc, char** argv) {
   using namespace nebula::cli;
+  // Errors reach the user as one line each (ErrorLine); gRPC core's own log would add lines of its own
+  // (e.g. "Handshake failed" before the CLI's "cannot reach" line). GRPC_VERBOSITY brings them back.
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) gpr_set_log_function([](gpr_log_func_args*) {});
   CLI::App root("nebula: manage the apps, device groups, cron jobs and users of a Nebula cluster", "nebula");
   root.require_subcommand(1);
   root.fallthrough();

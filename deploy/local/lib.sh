@@ -20,7 +20,7 @@ NEBULA_BUILD_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libpqxx-dev librdkafka-dev libcli11-dev catch2
   libboost-dev libboost-system-dev libboost-filesystem-dev libboost-thread-dev
-  nlohmann-json3-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libssl-dev libcpp-httplib-dev libsodium-dev libyaml-dev
+  nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev libcpp-httplib-dev libsodium-dev libyaml-dev
   clang  # libFuzzer targets (cmake -DNEBULA_FUZZ=ON, CC=clang CXX=clang++): tests/services/gateway/fuzz
 )
 # What nebula-devstack runs, what fetches the Kafka jars, and what the Python SDK tests use.

@@ -175,7 +175,7 @@ int main(int argc, char** argv) {
   nebula::agent::AgentConfig config;
   if (const int code = nebula::agent::ParseAgentConfig(argc, argv, config); code >= 0) return code;
   LimitFootprint(config);
-  nebula::SetUpLogging("worker-agent", config.log_level);
+  nebula::SetUpLogging("worker-agent", config.log_level, config.log_format);
   try {
     return Run(config);
   } catch (const std::exception& e) {
