@@ -82,6 +82,9 @@ TEST_CASE("rolling update on dockerd: a failing new config stops the roll and ke
   spec.mutable_containers_per()->set_instance(3);
   spec.mutable_update_strategy()->set_rolling(true);
   spec.set_restart_policy(nebula::v1::RESTART_POLICY_NO);  // an exit is final: the batch failed
+  // With min_ready_seconds 0 a container that is running for an instant is ready, so on a loaded machine
+  // "exit 3" could pass the gate before it exits; 2 s makes "exits before ready" certain.
+  spec.mutable_update_strategy()->set_min_ready_seconds(2);
   f.Desire("rollfail", 1, spec);
   f.RequireConverged();
   const auto old_ids = f.Ids();
