@@ -7,9 +7,12 @@
 #include "pg_change_log.h"
 #include "pg_names.h"
 #include "pg_pool.h"
+#include "pg_session_errors.h"
 
 namespace nebula::api_manager {
 namespace {
+
+constexpr std::string_view kCacheSession = "app cache";
 
 // A round trip on the session at most this often: it flushes the notifications of everything
 // committed before it was sent, which is what FeedBatch::as_of promises.
@@ -19,15 +22,6 @@ constexpr auto kPingInterval = std::chrono::milliseconds(100);
 constexpr const char* kSelectApps =
     "SELECT generation, spec, " MICROS("create_time") ", " MICROS("update_time") ", name, deleted_at IS NOT NULL "
     "FROM apps";
-
-template <class Fn>
-auto Translated(Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const pqxx::failure& e) {
-    throw Error(ErrorCode::kUnavailable, "app cache database session: " + PgErrorText(e));
-  }
-}
 
 std::vector<AppState> StatesFrom(const pqxx::result& result) {
   std::vector<AppState> states;
@@ -76,7 +70,7 @@ PgAppChangeFeed::~PgAppChangeFeed() { Close(); }
 
 void PgAppChangeFeed::Open() {
   Close();
-  Translated([&] {
+  WithSessionErrors(kCacheSession, [&] {
     conn_ = std::make_unique<pqxx::connection>(url_);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
@@ -102,7 +96,7 @@ void PgAppChangeFeed::CheckSession() const {
 }
 
 std::vector<AppState> PgAppChangeFeed::LoadAll() {
-  return Translated([&] {
+  return WithSessionErrors(kCacheSession, [&] {
     CheckSession();
     pqxx::nontransaction tx(*conn_);
     return StatesFrom(tx.exec(kSelectApps));
@@ -110,7 +104,7 @@ std::vector<AppState> PgAppChangeFeed::LoadAll() {
 }
 
 std::vector<AppState> PgAppChangeFeed::Load(const std::vector<std::string>& names) {
-  return Translated([&] {
+  return WithSessionErrors(kCacheSession, [&] {
     CheckSession();
     pqxx::nontransaction tx(*conn_);
     return StatesFrom(tx.exec_params(std::string(kSelectApps) + " WHERE name = ANY($1::text[])", TextArray(names)));
@@ -118,7 +112,7 @@ std::vector<AppState> PgAppChangeFeed::Load(const std::vector<std::string>& name
 }
 
 FeedBatch PgAppChangeFeed::Wait(std::chrono::milliseconds timeout) {
-  return Translated([&] {
+  return WithSessionErrors(kCacheSession, [&] {
     CheckSession();
     if (received_.empty()) {
       auto ms = timeout.count();

@@ -5,6 +5,7 @@
 #include "error.h"
 #include "pg_names.h"
 #include "pg_pool.h"
+#include "pg_session_errors.h"
 
 namespace nebula::api_manager {
 
@@ -17,26 +18,14 @@ class PgOutbox::Listener final : public pqxx::notification_receiver {
   bool& notified_;
 };
 
-namespace {
-
-// Database failures leave as nebula::Error with a one-line message (the relay logs it).
-template <class Fn>
-auto Translated(Fn&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const pqxx::failure& e) {
-    throw Error(ErrorCode::kUnavailable, "outbox database session: " + PgErrorText(e));
-  }
-}
-
-}  // namespace
+constexpr std::string_view kOutboxSession = "outbox";
 
 PgOutbox::PgOutbox(std::string database_url) : url_(std::move(database_url)) {}
 
 PgOutbox::~PgOutbox() { Resign(); }
 
 bool PgOutbox::TryLead() {
-  return Translated([&] { return TryLeadOnce(); });
+  return WithSessionErrors(kOutboxSession, [&] { return TryLeadOnce(); });
 }
 
 bool PgOutbox::TryLeadOnce() {
@@ -75,7 +64,7 @@ void PgOutbox::CheckSession() const {
 }
 
 std::vector<OutboxRow> PgOutbox::Read(size_t limit) {
-  return Translated([&] { return ReadOnce(limit); });
+  return WithSessionErrors(kOutboxSession, [&] { return ReadOnce(limit); });
 }
 
 std::vector<OutboxRow> PgOutbox::ReadOnce(size_t limit) {
@@ -94,7 +83,7 @@ std::vector<OutboxRow> PgOutbox::ReadOnce(size_t limit) {
 
 void PgOutbox::Remove(const std::vector<int64_t>& ids) {
   if (ids.empty()) return;
-  Translated([&] {
+  WithSessionErrors(kOutboxSession, [&] {
     CheckSession();
     std::string array = "{";
     for (size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + std::to_string(ids[i]);
@@ -105,7 +94,7 @@ void PgOutbox::Remove(const std::vector<int64_t>& ids) {
 }
 
 bool PgOutbox::WaitForChange(std::chrono::milliseconds timeout) {
-  return Translated([&] {
+  return WithSessionErrors(kOutboxSession, [&] {
     CheckSession();
     if (!notified_) {
       auto ms = timeout.count();
