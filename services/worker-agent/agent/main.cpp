@@ -100,15 +100,26 @@ int Run(const nebula::agent::AgentConfig& config) {
   options.executor.stop_timeout = std::chrono::seconds(config.stop_timeout_seconds);
   options.executor.parallelism = config.docker_parallelism;
 
+  // Status changes reach the report publisher through Notify(), so it never polls.
+  ReportPublisher* report_publisher = nullptr;  // set before any thread starts
+  auto status_changed = [&] {
+    if (report_publisher) report_publisher->Notify();
+  };
+  options.on_status_change = status_changed;
+
   std::unique_ptr<Reconciler> reconciler;
+  std::unique_ptr<CronRunner> cron;
   DesiredView initial = config.device_group.empty() ? DesiredView(config.apps) : DesiredView::ForGroup(config.device_group);
   DesiredFeed feed(config.kafka_brokers, config.kafka_settings, config.worker_id, std::move(initial), [&] {
     if (reconciler) reconciler->Trigger();
+    if (cron) cron->Trigger();
   });
   reconciler = std::make_unique<Reconciler>(docker, [&] { return feed.Snapshot(); }, host, settings, options);
-  std::unique_ptr<CronRunner> cron;
   if (!config.device_group.empty()) {
-    cron = std::make_unique<CronRunner>(docker, [&] { return feed.Snapshot(); }, settings);
+    CronRunnerOptions cron_options;
+    cron_options.idle_look = std::chrono::milliseconds(0);  // the feed calls Trigger() on every change
+    cron_options.on_status_change = status_changed;
+    cron = std::make_unique<CronRunner>(docker, [&] { return feed.Snapshot(); }, settings, nullptr, cron_options);
   }
   auto status = [&] {
     AgentStatus s = reconciler->Status();
@@ -147,8 +158,10 @@ int Run(const nebula::agent::AgentConfig& config) {
       nebula::kafka::ProducerSettings{config.kafka_brokers, std::chrono::seconds(15), config.kafka_settings});
   ReportPublisherOptions report_options;
   report_options.heartbeat = std::chrono::seconds(config.report_interval_seconds);
+  report_options.poll = std::chrono::milliseconds(0);  // compared on Notify() and at the heartbeat
   ReportPublisher reports(*producer, config.worker_id,
                           [&] { return BuildWorkerReport(status(), context); }, report_options);
+  report_publisher = &reports;
 
   reconciler->Start();
   if (cron) cron->Start();
