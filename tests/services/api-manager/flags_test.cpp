@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "scoped_env.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,6 +12,9 @@
 #include "error.h"
 
 namespace am = nebula::api_manager;
+
+using nebula::testing::ScopedEnv;
+using nebula::testing::TempConfigFile;
 
 namespace {
 
@@ -27,13 +32,6 @@ int Parse(std::vector<std::string> args, am::ApiManagerFlags& flags) {
     return e.get_exit_code();
   }
 }
-
-// Sets an environment variable for the scope of a test.
-struct ScopedEnv {
-  ScopedEnv(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
-  ~ScopedEnv() { unsetenv(name_); }
-  const char* name_;
-};
 
 }  // namespace
 
@@ -117,26 +115,8 @@ TEST_CASE("the --auth flag defaults to none and accepts only none or required") 
   CHECK(from_env.auth == "required");
 }
 
-namespace {
-
-// A config file in the temp directory, removed with the scope.
-struct TempConfig {
-  explicit TempConfig(const std::string& text) {
-    char name[] = "/tmp/nebula-am-config-XXXXXX";
-    int fd = mkstemp(name);
-    REQUIRE(fd >= 0);
-    REQUIRE(write(fd, text.data(), text.size()) == ssize_t(text.size()));
-    close(fd);
-    path = name;
-  }
-  ~TempConfig() { std::remove(path.c_str()); }
-  std::string path;
-};
-
-}  // namespace
-
 TEST_CASE("a config file sets flags and flags and env beat it") {
-  TempConfig file(
+  TempConfigFile file(
       "# nebula-api-manager\n"
       "database-url = \"host=fromfile\"\n"
       "listen = \"0.0.0.0:7000\"\n"
@@ -164,7 +144,7 @@ TEST_CASE("a config file sets flags and flags and env beat it") {
 }
 
 TEST_CASE("NEBULA_CONFIG names the config file") {
-  TempConfig file("database-url = \"host=viaenv\"\n");
+  TempConfigFile file("database-url = \"host=viaenv\"\n");
   ScopedEnv env("NEBULA_CONFIG", file.path.c_str());
   am::ApiManagerFlags flags;
   REQUIRE(Parse({}, flags) == 0);
@@ -172,7 +152,7 @@ TEST_CASE("NEBULA_CONFIG names the config file") {
 }
 
 TEST_CASE("an unknown key in the config file is a clear error") {
-  TempConfig file("database-url = \"host=db\"\nlisten-adress = \"0.0.0.0:1\"\n");
+  TempConfigFile file("database-url = \"host=db\"\nlisten-adress = \"0.0.0.0:1\"\n");
   am::ApiManagerFlags flags;
   CLI::App app;
   am::AddFlags(app, flags);
@@ -191,7 +171,7 @@ TEST_CASE("a missing config file is an error") {
 }
 
 TEST_CASE("TLS flags come as a certificate and key pair") {
-  TempConfig pem("not really a PEM but an existing file\n");
+  TempConfigFile pem("not really a PEM but an existing file\n");
   am::ApiManagerFlags flags;
   REQUIRE(Parse({"--database-url", "x", "--tls-cert", pem.path, "--tls-key", pem.path}, flags) == 0);
   CHECK(flags.tls_cert == pem.path);
@@ -205,7 +185,7 @@ TEST_CASE("TLS flags come as a certificate and key pair") {
 }
 
 TEST_CASE("a flag inside a config file section is an unknown key") {
-  TempConfig file("database-url = \"host=db\"\n[tls]\nlisten = \"0.0.0.0:1\"\n");
+  TempConfigFile file("database-url = \"host=db\"\n[tls]\nlisten = \"0.0.0.0:1\"\n");
   am::ApiManagerFlags flags;
   CHECK(Parse({"--config", file.path}, flags) != 0);
   CHECK(flags.listen == "127.0.0.1:50051");

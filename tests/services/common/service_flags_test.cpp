@@ -3,10 +3,15 @@
 
 #include <catch2/catch.hpp>
 
+#include "scoped_env.h"
+
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+
+using nebula::testing::ScopedEnv;
+using nebula::testing::TempConfigFile;
 
 namespace {
 
@@ -37,29 +42,10 @@ std::string Parse(std::vector<std::string> args, Flags& flags) {
   }
 }
 
-struct ScopedEnv {
-  ScopedEnv(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
-  ~ScopedEnv() { unsetenv(name_); }
-  const char* name_;
-};
-
-struct TempConfig {
-  explicit TempConfig(const std::string& text) {
-    char name[] = "/tmp/nebula-flags-config-XXXXXX";
-    int fd = mkstemp(name);
-    REQUIRE(fd >= 0);
-    REQUIRE(write(fd, text.data(), text.size()) == ssize_t(text.size()));
-    close(fd);
-    path = name;
-  }
-  ~TempConfig() { std::remove(path.c_str()); }
-  std::string path;
-};
-
 }  // namespace
 
 TEST_CASE("config file values sit between the environment and the defaults") {
-  TempConfig file("listen = \"file:2\"\ncount = 5\nitem = [\"a\", \"b\"]\nlog-level = \"warn\"\n");
+  TempConfigFile file("listen = \"file:2\"\ncount = 5\nitem = [\"a\", \"b\"]\nlog-level = \"warn\"\n");
   Flags defaults;
   REQUIRE(Parse({}, defaults).empty());
   CHECK(defaults.listen == "default:1");
@@ -86,7 +72,7 @@ TEST_CASE("config file values sit between the environment and the defaults") {
 }
 
 TEST_CASE("the config file may come from its environment variable") {
-  TempConfig file("count = 9\n");
+  TempConfigFile file("count = 9\n");
   ScopedEnv env("NEBULA_TEST_CONFIG", file.path.c_str());
   Flags flags;
   REQUIRE(Parse({}, flags).empty());
@@ -95,14 +81,14 @@ TEST_CASE("the config file may come from its environment variable") {
 
 TEST_CASE("config file keys that are not flags are errors naming the key and the file") {
   for (const char* key : {"lisen", "config", "help"}) {
-    TempConfig file(std::string(key) + " = \"x\"\n");
+    TempConfigFile file(std::string(key) + " = \"x\"\n");
     Flags flags;
     const std::string error = Parse({"--config", file.path}, flags);
     INFO(key);
     CHECK_THAT(error, Catch::Matchers::Contains("unknown key \"" + std::string(key) + "\""));
     CHECK_THAT(error, Catch::Matchers::Contains(file.path));
   }
-  TempConfig sectioned("[server]\nlisten = \"x:1\"\n");
+  TempConfigFile sectioned("[server]\nlisten = \"x:1\"\n");
   Flags flags;
   CHECK_THAT(Parse({"--config", sectioned.path}, flags), Catch::Matchers::Contains("unknown key \"server.listen\""));
   CHECK(flags.listen == "default:1");

@@ -2,6 +2,8 @@
 // unknown keys, --log-format.
 #include <catch2/catch.hpp>
 
+#include "scoped_env.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +13,9 @@
 
 using nebula::gateway::AddGatewayFlags;
 using nebula::gateway::GatewayFlags;
+
+using nebula::testing::ScopedEnv;
+using nebula::testing::TempConfigFile;
 
 namespace {
 
@@ -28,25 +33,6 @@ std::string Parse(std::vector<std::string> args, GatewayFlags& flags) {
     return std::string(e.get_name()) + ": " + e.what();
   }
 }
-
-struct ScopedEnv {
-  ScopedEnv(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
-  ~ScopedEnv() { unsetenv(name_); }
-  const char* name_;
-};
-
-struct TempConfig {
-  explicit TempConfig(const std::string& text) {
-    char name[] = "/tmp/nebula-gateway-config-XXXXXX";
-    int fd = mkstemp(name);
-    REQUIRE(fd >= 0);
-    REQUIRE(write(fd, text.data(), text.size()) == ssize_t(text.size()));
-    close(fd);
-    path = name;
-  }
-  ~TempConfig() { std::remove(path.c_str()); }
-  std::string path;
-};
 
 void UnsetGatewayEnv() {
   for (const char* name : {"NEBULA_GATEWAY_LISTEN", "NEBULA_GATEWAY_UPSTREAM", "NEBULA_GATEWAY_THREADS",
@@ -82,7 +68,7 @@ TEST_CASE("gateway log format and level are checked", "[unit]") {
 
 TEST_CASE("gateway config file sets flags and env and flags beat it", "[unit]") {
   UnsetGatewayEnv();
-  TempConfig file(
+  TempConfigFile file(
       "# nebula-gateway\n"
       "listen = \"0.0.0.0:8443\"\n"
       "upstream = \"10.1.1.1:50051\"\n"
@@ -110,7 +96,7 @@ TEST_CASE("gateway config file sets flags and env and flags beat it", "[unit]") 
 
 TEST_CASE("NEBULA_GATEWAY_CONFIG names the gateway config file", "[unit]") {
   UnsetGatewayEnv();
-  TempConfig file("upstream = \"viaenv:50051\"\n");
+  TempConfigFile file("upstream = \"viaenv:50051\"\n");
   ScopedEnv env("NEBULA_GATEWAY_CONFIG", file.path.c_str());
   GatewayFlags flags;
   REQUIRE(Parse({}, flags).empty());
@@ -119,13 +105,13 @@ TEST_CASE("NEBULA_GATEWAY_CONFIG names the gateway config file", "[unit]") {
 
 TEST_CASE("an unknown key in the gateway config file names the key and the file", "[unit]") {
   UnsetGatewayEnv();
-  TempConfig file("listen = \"0.0.0.0:1\"\nupstrem = \"x:1\"\n");
+  TempConfigFile file("listen = \"0.0.0.0:1\"\nupstrem = \"x:1\"\n");
   GatewayFlags flags;
   const std::string error = Parse({"--config", file.path}, flags);
   CHECK_THAT(error, Catch::Matchers::Contains("unknown key \"upstrem\""));
   CHECK_THAT(error, Catch::Matchers::Contains(file.path));
   // An api-manager key is not a gateway key either.
-  TempConfig foreign("database-url = \"host=db\"\n");
+  TempConfigFile foreign("database-url = \"host=db\"\n");
   GatewayFlags other;
   CHECK_THAT(Parse({"--config", foreign.path}, other), Catch::Matchers::Contains("unknown key \"database-url\""));
 }

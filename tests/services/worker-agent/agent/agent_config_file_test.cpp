@@ -2,6 +2,8 @@
 // unknown key is an error that names the key and the file.
 #include <catch2/catch.hpp>
 
+#include "scoped_env.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +15,9 @@
 
 using nebula::agent::AgentConfig;
 using nebula::agent::ParseAgentConfig;
+
+using nebula::testing::ScopedEnv;
+using nebula::testing::TempConfigFile;
 
 namespace {
 
@@ -31,25 +36,6 @@ ParseResult Parse(std::vector<std::string> args, AgentConfig& config) {
   std::cerr.rdbuf(saved);
   return {code, captured.str()};
 }
-
-struct ScopedEnv {
-  ScopedEnv(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
-  ~ScopedEnv() { unsetenv(name_); }
-  const char* name_;
-};
-
-struct TempConfig {
-  explicit TempConfig(const std::string& text) {
-    char name[] = "/tmp/nebula-agent-config-XXXXXX";
-    int fd = mkstemp(name);
-    REQUIRE(fd >= 0);
-    REQUIRE(write(fd, text.data(), text.size()) == ssize_t(text.size()));
-    close(fd);
-    path = name;
-  }
-  ~TempConfig() { std::remove(path.c_str()); }
-  std::string path;
-};
 
 void UnsetAgentEnv() {
   for (const char* name : {"NEBULA_APPS", "APP_NAME", "NEBULA_AGENT_LISTEN", "NEBULA_KAFKA_BROKERS",
@@ -80,7 +66,7 @@ TEST_CASE("agent log format defaults to text and takes json", "[unit][config]") 
 
 TEST_CASE("agent config file sets flags and env and flags beat it", "[unit][config]") {
   UnsetAgentEnv();
-  TempConfig file(
+  TempConfigFile file(
       "# nebula-worker-agent\n"
       "apps = \"web,db\"\n"
       "listen = \"0.0.0.0:7052\"\n"
@@ -110,7 +96,7 @@ TEST_CASE("agent config file sets flags and env and flags beat it", "[unit][conf
 
 TEST_CASE("NEBULA_AGENT_CONFIG names the agent config file", "[unit][config]") {
   UnsetAgentEnv();
-  TempConfig file("apps = \"fromenvfile\"\n");
+  TempConfigFile file("apps = \"fromenvfile\"\n");
   ScopedEnv env("NEBULA_AGENT_CONFIG", file.path.c_str());
   AgentConfig config;
   REQUIRE(Parse({}, config).code == -1);
@@ -119,7 +105,7 @@ TEST_CASE("NEBULA_AGENT_CONFIG names the agent config file", "[unit][config]") {
 
 TEST_CASE("an unknown key in the agent config file names the key and the file", "[unit][config]") {
   UnsetAgentEnv();
-  TempConfig file("apps = \"web\"\nresync-secs = 5\n");
+  TempConfigFile file("apps = \"web\"\nresync-secs = 5\n");
   AgentConfig config;
   ParseResult result = Parse({"--config", file.path}, config);
   CHECK(result.code > 0);
@@ -129,7 +115,7 @@ TEST_CASE("an unknown key in the agent config file names the key and the file", 
 
 TEST_CASE("an agent flag inside a config file section or a missing file is an error", "[unit][config]") {
   UnsetAgentEnv();
-  TempConfig file("apps = \"web\"\n[docker]\ndocker-host = \"tcp://x:1\"\n");
+  TempConfigFile file("apps = \"web\"\n[docker]\ndocker-host = \"tcp://x:1\"\n");
   AgentConfig sectioned;
   ParseResult result = Parse({"--config", file.path}, sectioned);
   CHECK(result.code > 0);
