@@ -1,11 +1,7 @@
 // EngineApiClient against the real dockerd of the test stack (SharedStack(): the dockerd it found or
 // started, and the sample image it built and pushed to its registry), publishes on 127.0.0.1 only, labels everything with a per-run worker id and
 // removes it all at the end.
-#include <arpa/inet.h>
 #include <catch2/catch.hpp>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +9,7 @@
 
 #include "core/container_labels.h"
 #include "docker/engine_api_client.h"
+#include "dockerd_fixture.h"
 #include "error.h"
 #include "stack_fixture.h"
 
@@ -24,26 +21,6 @@ namespace {
 
 std::string DockerHost() { return nebula::testing::SharedStack().docker_host; }
 std::string SampleImage() { return nebula::testing::SharedStack().sample_image; }
-
-bool PortFree(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
-
-// Two consecutive free ports on 127.0.0.1 (containers 0 and 1 of a mapping).
-int FreePortPair() {
-  for (int port = 20000 + getpid() % 20000; port < 65000; port += 7) {
-    if (PortFree(port) && PortFree(port + 1)) return port;
-  }
-  FAIL("no free port pair");
-  return 0;
-}
 
 // Removes every container this run created, before and after.
 struct Cleanup {
@@ -88,7 +65,7 @@ TEST_CASE("EngineApiClient drives the real dockerd", "[integration][docker]") {
   // The dev stack's sample image lives in its registry only: pulling it is part of the test then.
   if (!docker.InspectImage(SampleImage())) docker.PullImage(SampleImage());
   REQUIRE(docker.InspectImage(SampleImage()).has_value());
-  const int port = FreePortPair();
+  const int port = nebula::agent::testing::FreePorts(2);  // containers 0 and 1 of a mapping
 
   // Create + start containers 0 and 1: ports, env, labels, command as asked.
   std::vector<std::string> ids;
