@@ -7,7 +7,7 @@
 #include "pg_change_log.h"
 #include "pg_names.h"
 #include "pg_pool.h"
-#include "pg_session_errors.h"
+#include "pg_session.h"
 
 namespace nebula::api_manager {
 namespace {
@@ -71,12 +71,7 @@ PgAppChangeFeed::~PgAppChangeFeed() { Close(); }
 void PgAppChangeFeed::Open() {
   Close();
   WithSessionErrors(kCacheSession, [&] {
-    conn_ = std::make_unique<pqxx::connection>(url_);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    conn_->inhibit_reactivation(true);
-#pragma GCC diagnostic pop
-    pqxx::nontransaction(*conn_).exec("SET application_name = 'nebula-api-manager app cache'");
+    conn_ = OpenSession(url_, "nebula-api-manager app cache");
     backend_pid_ = conn_->backendpid();
     receiver_ = std::make_unique<Receiver>(*conn_, received_);  // issues LISTEN
     confirmed_ = std::chrono::steady_clock::now();

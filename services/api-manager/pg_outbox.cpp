@@ -5,7 +5,7 @@
 #include "error.h"
 #include "pg_names.h"
 #include "pg_pool.h"
-#include "pg_session_errors.h"
+#include "pg_session.h"
 
 namespace nebula::api_manager {
 
@@ -34,13 +34,7 @@ bool PgOutbox::TryLeadOnce() {
     return true;
   }
   if (!conn_) {
-    conn_ = std::make_unique<pqxx::connection>(url_);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    // A silently re-established session would not hold the lock any more.
-    conn_->inhibit_reactivation(true);
-#pragma GCC diagnostic pop
-    pqxx::nontransaction(*conn_).exec("SET application_name = 'nebula-api-manager outbox relay'");
+    conn_ = OpenSession(url_, "nebula-api-manager outbox relay");
   }
   pqxx::nontransaction tx(*conn_);
   bool locked = tx.exec("SELECT pg_try_advisory_lock(" + std::to_string(kRelayLockKey) + ")")[0][0].as<bool>();
