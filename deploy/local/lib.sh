@@ -21,7 +21,7 @@ NEBULA_BUILD_PACKAGES=(
   libpqxx-dev librdkafka-dev libcli11-dev catch2
   libboost-dev libboost-system-dev libboost-filesystem-dev libboost-thread-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev libcpp-httplib-dev libsodium-dev libyaml-dev
-  clang  # libFuzzer targets (cmake -DNEBULA_FUZZ=ON, CC=clang CXX=clang++): tests/services/gateway/fuzz
+  clang libclang-rt-14-dev  # libFuzzer targets (cmake -DNEBULA_FUZZ=ON, CC=clang CXX=clang++): tests/services/gateway/fuzz
 )
 # What nebula-devstack runs, what fetches the Kafka jars, and what the Python SDK tests use.
 NEBULA_RUNTIME_PACKAGES=(
@@ -114,6 +114,19 @@ nebula_build() {
   fi
   nebula_say "building in $NEBULA_BUILD_DIR"
   ninja -C "$NEBULA_BUILD_DIR" "$@"
+}
+
+# The gateway's libFuzzer targets, from a second, clang-built tree (<build>-fuzz): libFuzzer and ASan come
+# from compiler-rt (libclang-rt-14-dev), which `clang --no-install-recommends` does not bring.
+NEBULA_FUZZ_TARGETS=(gateway_path_template_fuzz gateway_transcode_fuzz)
+nebula_build_fuzz() {
+  local dir="$NEBULA_BUILD_DIR-fuzz"
+  if [ ! -f "$dir/build.ninja" ]; then
+    nebula_say "configuring $dir (clang, libFuzzer)"
+    CC=clang CXX=clang++ cmake -S "$NEBULA_REPO" -B "$dir" -G Ninja --log-level=WARNING -DNEBULA_FUZZ=ON
+  fi
+  nebula_say "building the fuzz targets in $dir"
+  ninja -C "$dir" "${NEBULA_FUZZ_TARGETS[@]}"
 }
 
 # Everything up to a built tree: what deploy/local/up and tests/run both start with.
