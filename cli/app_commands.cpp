@@ -5,7 +5,7 @@
 #include <memory>
 #include <optional>
 
-#include "error.h"
+#include "common/error.h"
 #include "nebula/sdk/client.h"
 #include "exit_codes.h"
 #include "progress.h"

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "error.h"
+#include "common/error.h"
 #include "output.h"
 #include "yaml_json.h"
 

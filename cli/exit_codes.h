@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::cli {
 

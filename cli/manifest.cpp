@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "error.h"
+#include "common/error.h"
 #include "output.h"
 #include "yaml_json.h"
 

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::cli {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "config.h"
-#include "error.h"
+#include "common/error.h"
 #include "nebula/sdk/client.h"
 #include "output.h"
 

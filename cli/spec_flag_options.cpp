@@ -1,6 +1,6 @@
 #include "spec_flag_options.h"
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::cli {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <set>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::cli {
 

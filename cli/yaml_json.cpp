@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <regex>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::cli {
 

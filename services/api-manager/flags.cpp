@@ -1,7 +1,7 @@
-#include "flags.h"
+#include "api-manager/flags.h"
 
-#include "error.h"
-#include "service_flags.h"
+#include "common/error.h"
+#include "common/service_flags.h"
 
 namespace nebula::api_manager {
 

@@ -1,11 +1,11 @@
-#include "server_credentials.h"
+#include "api-manager/server_credentials.h"
 
 #include <grpcpp/security/server_credentials.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::api_manager {
 namespace {

@@ -1,4 +1,4 @@
-// gRPC listener credentials from --tls-cert/--tls-key/--tls-client-ca (BRIEF §7: TLS optional on
+// gRPC listener credentials from --tls-cert/--tls-key/--tls-client-ca (docs/architecture.md "Security": TLS optional on
 // every listener): insecure without a certificate, TLS with one, mutual TLS with a client CA.
 #pragma once
 

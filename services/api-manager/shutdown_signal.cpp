@@ -1,4 +1,4 @@
-#include "shutdown_signal.h"
+#include "api-manager/shutdown_signal.h"
 
 #include <pthread.h>
 #include <signal.h>

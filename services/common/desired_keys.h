@@ -1,4 +1,4 @@
-// Record keys of topic nebula.desired (BRIEF §2). Producers and agents must agree on them, since the
+// Record keys of topic nebula.desired (docs/architecture.md "Components"). Producers and agents must agree on them, since the
 // key decides the partition.
 #pragma once
 

@@ -1,4 +1,4 @@
-#include "grpc_status.h"
+#include "common/grpc_status.h"
 
 #include <spdlog/spdlog.h>
 

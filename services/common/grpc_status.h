@@ -6,7 +6,7 @@
 
 #include <functional>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula {
 

@@ -1,4 +1,4 @@
-#include "partitioner.h"
+#include "common/partitioner.h"
 
 namespace nebula {
 

@@ -1,4 +1,4 @@
-#include "service_flags.h"
+#include "common/service_flags.h"
 
 #include <cstdlib>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "validation.h"
+#include "common/validation.h"
 
 #include <arpa/inet.h>
 

@@ -1,4 +1,4 @@
-// Pure checks of user input (BRIEF §8). Each returns every problem it finds as a FieldViolation whose
+// Pure checks of user input (docs/architecture.md "Bad input"). Each returns every problem it finds as a FieldViolation whose
 // field is a proto path ("app.spec.ports[1].host_port") and whose description says what is wrong and
 // what is allowed, so a caller can fix all of them in one round trip. No I/O, no exceptions.
 #pragma once
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "error.h"
+#include "common/error.h"
 #include "nebula/v1/app.pb.h"
 
 namespace nebula {

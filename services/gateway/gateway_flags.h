@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "service_flags.h"
+#include "common/service_flags.h"
 
 namespace nebula::gateway {
 

@@ -1,4 +1,4 @@
-// nebula-gateway: the REST/JSON face of the gRPC services (BRIEF §6). Routes come from the
+// nebula-gateway: the REST/JSON face of the gRPC services (docs/architecture.md "REST gateway"). Routes come from the
 // google.api.http rules of every compiled service that has them, so a new RPC needs no code here.
 #include <utility>  // before Asio/Beast (Boost 1.74 + GCC 12)
 
@@ -10,15 +10,15 @@
 
 #include <csignal>
 
-#include "error.h"
-#include "gateway_flags.h"
-#include "gateway_metrics.h"
-#include "grpc_forwarder.h"
-#include "http_server.h"
-#include "logging.h"
-#include "openapi.h"
-#include "rest_gateway.h"
-#include "route_table.h"
+#include "common/error.h"
+#include "gateway/gateway_flags.h"
+#include "gateway/server/gateway_metrics.h"
+#include "gateway/server/grpc_forwarder.h"
+#include "gateway/server/http_server.h"
+#include "common/logging.h"
+#include "gateway/core/openapi.h"
+#include "gateway/server/rest_gateway.h"
+#include "gateway/core/route_table.h"
 
 namespace {
 

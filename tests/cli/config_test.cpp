@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "config.h"
-#include "error.h"
+#include "common/error.h"
 
 using namespace nebula::cli;
 

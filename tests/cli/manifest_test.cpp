@@ -2,7 +2,7 @@
 // before it sends anything.
 #include <catch2/catch.hpp>
 
-#include "error.h"
+#include "common/error.h"
 #include "manifest.h"
 #include "spec_diff.h"
 #include "yaml_json.h"

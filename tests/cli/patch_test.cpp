@@ -1,7 +1,7 @@
 // `apps patch` merging, cron-job flags and grant flags: pure parsing of the newer commands' flags.
 #include <catch2/catch.hpp>
 
-#include "error.h"
+#include "common/error.h"
 #include "spec_flags.h"
 
 using namespace nebula::cli;

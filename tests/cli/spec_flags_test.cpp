@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "error.h"
+#include "common/error.h"
 
 using nebula::Error;
 using nebula::ErrorCode;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that the real grpc-gateway v2 accepts our google.api.http rules (BRIEF §6): installs pinned
+# Checks that the real grpc-gateway v2 accepts our google.api.http rules (docs/architecture.md "REST gateway"): installs pinned
 # protoc-gen-grpc-gateway and protoc-gen-go from the Go module proxy into a cache dir, runs protoc on
 # the service protos and fails on any protoc/plugin error or if a gateway file is missing.
 #

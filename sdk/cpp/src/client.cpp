@@ -7,7 +7,7 @@
 #include <thread>
 #include <utility>
 
-#include "grpc_status.h"
+#include "common/grpc_status.h"
 
 namespace nebula::sdk {
 

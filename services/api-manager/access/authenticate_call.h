@@ -6,7 +6,7 @@
 
 #include <string_view>
 
-#include "access/caller.h"
+#include "api-manager/access/caller.h"
 
 namespace nebula::api_manager {
 

@@ -1,10 +1,10 @@
-#include "access/bootstrap_admin.h"
+#include "api-manager/access/bootstrap_admin.h"
 
-#include "access/credentials.h"
-#include "access/identity_rules.h"
-#include "access/secrets.h"
-#include "error.h"
-#include "validation.h"
+#include "api-manager/access/credentials.h"
+#include "api-manager/access/identity_rules.h"
+#include "api-manager/access/secrets.h"
+#include "common/error.h"
+#include "common/validation.h"
 
 namespace nebula::api_manager {
 

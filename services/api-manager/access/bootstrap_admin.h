@@ -1,11 +1,11 @@
-// The bootstrap admin from --bootstrap-admin-token / --bootstrap-admin-password (BRIEF §7): at every
+// The bootstrap admin from --bootstrap-admin-token / --bootstrap-admin-password (docs/architecture.md "Security"): at every
 // start, idempotently, user "admin", user group "admins" (admin = true) with it as a member, the
 // given token and password. Changing a flag and restarting rotates that credential.
 #pragma once
 
 #include <string>
 
-#include "access/identity_store.h"
+#include "api-manager/access/identity_store.h"
 
 namespace nebula::api_manager {
 

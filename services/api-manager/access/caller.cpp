@@ -1,10 +1,10 @@
-#include "access/caller.h"
+#include "api-manager/access/caller.h"
 
 #include <fnmatch.h>
 
 #include <algorithm>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::api_manager {
 

@@ -1,4 +1,4 @@
-// Who is calling and what they may touch (BRIEF §7). Pure: the Authenticator (an adapter over the
+// Who is calling and what they may touch (docs/architecture.md "Security"). Pure: the Authenticator (an adapter over the
 // identity tables) produces a Caller from the request's credential; every handler then asks the Caller.
 #pragma once
 

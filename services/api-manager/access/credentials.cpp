@@ -1,10 +1,10 @@
-#include "access/credentials.h"
+#include "api-manager/access/credentials.h"
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::api_manager {
 namespace {

@@ -1,4 +1,4 @@
-// Parsing the "authorization" metadata value (BRIEF §7). Pure: no store, no crypto. Every failure is a
+// Parsing the "authorization" metadata value (docs/architecture.md "Security"). Pure: no store, no crypto. Every failure is a
 // nebula::Error(kUnauthenticated) whose message says what is wrong with the credential's shape and
 // never repeats the secret.
 #pragma once

@@ -1,10 +1,10 @@
-#include "access/identity_rules.h"
+#include "api-manager/access/identity_rules.h"
 
 #include <algorithm>
 #include <set>
 
-#include "access/credentials.h"
-#include "validation.h"
+#include "api-manager/access/credentials.h"
+#include "common/validation.h"
 
 namespace nebula::api_manager {
 namespace {

@@ -1,5 +1,5 @@
 // The pure rules of the Identity service: input checks (google.rpc.BadRequest field paths), the
-// UpdateUserGroup field mask, and how a user's groups add up to a Caller (BRIEF §7).
+// UpdateUserGroup field mask, and how a user's groups add up to a Caller (docs/architecture.md "Security").
 #pragma once
 
 #include <google/protobuf/field_mask.pb.h>
@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "access/caller.h"
-#include "error.h"
+#include "api-manager/access/caller.h"
+#include "common/error.h"
 #include "nebula/v1/identity.pb.h"
 
 namespace nebula::api_manager {

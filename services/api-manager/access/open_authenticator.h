@@ -3,7 +3,7 @@
 // stack only; --auth required checks credentials against the identity tables.
 #pragma once
 
-#include "access/caller.h"
+#include "api-manager/access/caller.h"
 
 namespace nebula::api_manager {
 

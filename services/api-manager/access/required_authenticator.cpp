@@ -1,4 +1,4 @@
-#include "access/required_authenticator.h"
+#include "api-manager/access/required_authenticator.h"
 
 #include <google/protobuf/util/time_util.h>
 #include <spdlog/spdlog.h>
@@ -6,11 +6,11 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "access/credentials.h"
-#include "access/identity_rules.h"
-#include "access/secrets.h"
-#include "error.h"
-#include "validation.h"
+#include "api-manager/access/credentials.h"
+#include "api-manager/access/identity_rules.h"
+#include "api-manager/access/secrets.h"
+#include "common/error.h"
+#include "common/validation.h"
 
 namespace nebula::api_manager {
 namespace {

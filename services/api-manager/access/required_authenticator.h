@@ -1,5 +1,5 @@
 // --auth required: every call carries a bearer token or basic auth, checked against the identity
-// tables (BRIEF §7). A verified credential is cached in memory for cache_ttl (default 5 s), keyed by
+// tables (docs/architecture.md "Security"). A verified credential is cached in memory for cache_ttl (default 5 s), keyed by
 // a SHA-256 of the whole authorization value, so a hot client costs neither an argon2 run nor a
 // database query per call. The price: a revoked token, a deleted user, a changed password or a
 // changed group still works, with its old permissions, for up to cache_ttl on each api-manager
@@ -10,8 +10,8 @@
 #include <functional>
 #include <memory>
 
-#include "access/caller.h"
-#include "access/identity_store.h"
+#include "api-manager/access/caller.h"
+#include "api-manager/access/identity_store.h"
 
 namespace nebula::api_manager {
 

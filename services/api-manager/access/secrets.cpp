@@ -1,11 +1,11 @@
-#include "access/secrets.h"
+#include "api-manager/access/secrets.h"
 
 #include <sodium.h>
 
 #include <mutex>
 #include <stdexcept>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::api_manager {
 namespace {

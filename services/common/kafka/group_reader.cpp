@@ -1,11 +1,11 @@
-#include "group_reader.h"
+#include "common/kafka/group_reader.h"
 
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::kafka {
 namespace {

@@ -4,7 +4,7 @@
 // a rebalance or restart the new owner re-reads from the last stored offset. A new group starts at the
 // beginning of the topic (on a compacted topic that replays the newest record of every key).
 //
-// The partition readers of the agents (partition_reader.h) use no group on purpose (BRIEF §5); this
+// The partition readers of the agents (partition_reader.h) use no group on purpose (docs/architecture.md "Agent"); this
 // is for the few replicas of one service that split a topic between them.
 #pragma once
 

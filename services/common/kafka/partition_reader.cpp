@@ -1,4 +1,4 @@
-#include "partition_reader.h"
+#include "common/kafka/partition_reader.h"
 
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
@@ -10,8 +10,8 @@
 #include <set>
 #include <utility>
 
-#include "error.h"
-#include "partitioner.h"
+#include "common/error.h"
+#include "common/partitioner.h"
 
 namespace nebula {
 

@@ -1,4 +1,4 @@
-// Reads chosen keys of one topic without a consumer group (BRIEF §5): finds the partition count,
+// Reads chosen keys of one topic without a consumer group (docs/architecture.md "Agent"): finds the partition count,
 // computes the partitions that hold the keys with the Java-compatible partitioner, assigns them by
 // hand from the beginning and tails them. A group per reader does not scale to 10⁴+ agents and a
 // shared group would split the records, so nothing is ever subscribed or committed.

@@ -1,4 +1,4 @@
-#include "record_producer.h"
+#include "common/kafka/record_producer.h"
 
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
@@ -8,7 +8,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::kafka {
 

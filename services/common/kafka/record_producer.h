@@ -1,4 +1,4 @@
-// Producing ordered batches of keyed records with a delivery report for every record (BRIEF §4).
+// Producing ordered batches of keyed records with a delivery report for every record (docs/architecture.md "Write path").
 // librdkafka's flush() reports success even when messages timed out, so callers must never infer
 // delivery from it; Produce() waits for each report instead.
 #pragma once

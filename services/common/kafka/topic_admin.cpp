@@ -1,11 +1,11 @@
-#include "topic_admin.h"
+#include "common/kafka/topic_admin.h"
 
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
 #include <thread>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::kafka {
 namespace {

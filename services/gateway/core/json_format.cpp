@@ -1,10 +1,10 @@
-#include "json_format.h"
+#include "gateway/core/json_format.h"
 
 #include <google/protobuf/any.pb.h>
 #include <google/protobuf/descriptor.h>
 #include <google/rpc/status.pb.h>
 
-#include "proto_json_writer.h"
+#include "gateway/core/proto_json_writer.h"
 
 namespace nebula::gateway {
 namespace {

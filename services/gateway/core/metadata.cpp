@@ -1,9 +1,9 @@
-#include "metadata.h"
+#include "gateway/core/metadata.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "scalar_parse.h"
+#include "gateway/core/scalar_parse.h"
 
 namespace nebula::gateway {
 namespace {

@@ -1,4 +1,4 @@
-#include "openapi.h"
+#include "gateway/core/openapi.h"
 
 #include <google/protobuf/descriptor.h>
 

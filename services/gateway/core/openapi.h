@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "route_table.h"
+#include "gateway/core/route_table.h"
 
 namespace nebula::gateway {
 

@@ -1,4 +1,4 @@
-#include "path_template.h"
+#include "gateway/core/path_template.h"
 
 #include <algorithm>
 

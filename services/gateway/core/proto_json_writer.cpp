@@ -1,4 +1,4 @@
-#include "proto_json_writer.h"
+#include "gateway/core/proto_json_writer.h"
 
 #include <google/protobuf/descriptor.h>
 

@@ -1,9 +1,9 @@
-#include "route_table.h"
+#include "gateway/core/route_table.h"
 
 #include <google/api/annotations.pb.h>
 #include <google/api/http.pb.h>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::gateway {
 namespace {

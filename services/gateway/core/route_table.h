@@ -9,7 +9,7 @@
 
 #include <google/protobuf/descriptor.h>
 
-#include "path_template.h"
+#include "gateway/core/path_template.h"
 
 namespace nebula::gateway {
 

@@ -1,4 +1,4 @@
-#include "scalar_parse.h"
+#include "gateway/core/scalar_parse.h"
 
 #include <google/protobuf/descriptor.h>
 

@@ -1,4 +1,4 @@
-#include "transcode.h"
+#include "gateway/core/transcode.h"
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/util/json_util.h>
@@ -12,7 +12,7 @@
 #include <algorithm>
 #include <regex>
 
-#include "scalar_parse.h"
+#include "gateway/core/scalar_parse.h"
 
 namespace nebula::gateway {
 namespace {

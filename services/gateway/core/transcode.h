@@ -12,7 +12,7 @@
 
 #include <google/protobuf/message.h>
 
-#include "route_table.h"
+#include "gateway/core/route_table.h"
 
 namespace nebula::gateway {
 

@@ -1,4 +1,4 @@
-#include "gateway_metrics.h"
+#include "gateway/server/gateway_metrics.h"
 
 #include <sstream>
 

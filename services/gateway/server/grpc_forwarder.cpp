@@ -1,4 +1,4 @@
-#include "grpc_forwarder.h"
+#include "gateway/server/grpc_forwarder.h"
 
 #include <grpcpp/client_context.h>
 #include <grpcpp/generic/generic_stub.h>

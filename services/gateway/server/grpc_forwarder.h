@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "metadata.h"
+#include "gateway/core/metadata.h"
 
 namespace nebula::gateway {
 

@@ -1,4 +1,4 @@
-#include "http_server.h"
+#include "gateway/server/http_server.h"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -10,7 +10,7 @@
 #include <atomic>
 #include <type_traits>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::gateway {
 namespace {

@@ -1,4 +1,4 @@
-#include "rest_gateway.h"
+#include "gateway/server/rest_gateway.h"
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/arena.h>
@@ -8,9 +8,9 @@
 #include <chrono>
 #include <mutex>
 
-#include "json_format.h"
-#include "metadata.h"
-#include "transcode.h"
+#include "gateway/core/json_format.h"
+#include "gateway/core/metadata.h"
+#include "gateway/core/transcode.h"
 
 namespace nebula::gateway {
 namespace {

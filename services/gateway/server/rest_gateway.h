@@ -8,10 +8,10 @@
 #include <memory>
 #include <string>
 
-#include "gateway_metrics.h"
-#include "grpc_forwarder.h"
-#include "http_server.h"
-#include "route_table.h"
+#include "gateway/server/gateway_metrics.h"
+#include "gateway/server/grpc_forwarder.h"
+#include "gateway/server/http_server.h"
+#include "gateway/core/route_table.h"
 
 namespace nebula::gateway {
 

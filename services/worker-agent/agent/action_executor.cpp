@@ -1,4 +1,4 @@
-#include "agent/action_executor.h"
+#include "worker-agent/agent/action_executor.h"
 
 #include <spdlog/spdlog.h>
 
@@ -8,7 +8,7 @@
 #include <semaphore>
 #include <thread>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::agent {
 

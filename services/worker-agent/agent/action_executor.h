@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/reconcile_plan.h"
-#include "docker/docker_client.h"
+#include "worker-agent/core/reconcile_plan.h"
+#include "worker-agent/docker/docker_client.h"
 
 namespace nebula::agent {
 

@@ -1,4 +1,4 @@
-#include "agent/agent_config.h"
+#include "worker-agent/agent/agent_config.h"
 
 #include <CLI/CLI.hpp>
 #include <unistd.h>
@@ -9,8 +9,8 @@
 #include <regex>
 #include <sstream>
 
-#include "error.h"
-#include "service_flags.h"
+#include "common/error.h"
+#include "common/service_flags.h"
 
 namespace nebula::agent {
 
@@ -33,7 +33,7 @@ std::vector<std::string> SplitList(const std::string& text) {
   return out;
 }
 
-// App names are DNS labels (BRIEF §8); anything else cannot be an app the API accepted.
+// App names are DNS labels (docs/architecture.md "Bad input"); anything else cannot be an app the API accepted.
 std::string CheckApps(const std::vector<std::string>& apps) {
   static const std::regex kDnsLabel("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   if (apps.empty()) return "no apps: pass --apps a,b (or NEBULA_APPS, or APP_NAME)";

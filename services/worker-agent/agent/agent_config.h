@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "docker/registry_auth.h"
+#include "worker-agent/docker/registry_auth.h"
 
 namespace nebula::agent {
 

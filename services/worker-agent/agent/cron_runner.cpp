@@ -1,12 +1,12 @@
-#include "agent/cron_runner.h"
+#include "worker-agent/agent/cron_runner.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
-#include "agent/action_executor.h"
-#include "core/container_labels.h"
-#include "error.h"
+#include "worker-agent/agent/action_executor.h"
+#include "worker-agent/core/container_labels.h"
+#include "common/error.h"
 
 namespace nebula::agent {
 

@@ -18,9 +18,9 @@
 #include <thread>
 #include <vector>
 
-#include "core/cron_plan.h"
-#include "core/desired_view.h"
-#include "docker/docker_client.h"
+#include "worker-agent/core/cron_plan.h"
+#include "worker-agent/core/desired_view.h"
+#include "worker-agent/docker/docker_client.h"
 
 namespace nebula::agent {
 

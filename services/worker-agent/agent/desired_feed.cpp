@@ -1,10 +1,10 @@
-#include "agent/desired_feed.h"
+#include "worker-agent/agent/desired_feed.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
-#include "desired_keys.h"
+#include "common/desired_keys.h"
 
 namespace nebula::agent {
 

@@ -9,8 +9,8 @@
 #include <mutex>
 #include <thread>
 
-#include "core/desired_view.h"
-#include "partition_reader.h"
+#include "worker-agent/core/desired_view.h"
+#include "common/kafka/partition_reader.h"
 
 namespace nebula::agent {
 

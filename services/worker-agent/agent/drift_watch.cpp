@@ -1,11 +1,11 @@
-#include "agent/drift_watch.h"
+#include "worker-agent/agent/drift_watch.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::agent {
 

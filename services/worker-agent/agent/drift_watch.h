@@ -1,4 +1,4 @@
-// Drift repair (BRIEF §5): follows dockerd's event stream for this worker's containers and asks
+// Drift repair (docs/architecture.md "Agent"): follows dockerd's event stream for this worker's containers and asks
 // for a reconcile pass as soon as one of them dies, stops, is removed by someone else or changes
 // health (healthy / unhealthy). On its
 // own thread and connection; when dockerd goes away (restart) it reconnects with backoff. Every time
@@ -16,7 +16,7 @@
 #include <string_view>
 #include <thread>
 
-#include "docker/docker_client.h"
+#include "worker-agent/docker/docker_client.h"
 
 namespace nebula::agent {
 

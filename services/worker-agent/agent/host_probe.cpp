@@ -1,4 +1,4 @@
-#include "agent/host_probe.h"
+#include "worker-agent/agent/host_probe.h"
 
 #include <sys/statvfs.h>
 #include <unistd.h>

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/host_facts.h"
+#include "worker-agent/core/host_facts.h"
 
 namespace nebula::agent {
 

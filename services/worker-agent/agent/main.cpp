@@ -1,5 +1,5 @@
 // nebula-worker-agent: reconciles this host's dockerd with the desired state of its apps
-// (BRIEF §5). Serves WorkerAgent from the start, before Kafka or dockerd are reachable.
+// (docs/architecture.md "Agent"). Serves WorkerAgent from the start, before Kafka or dockerd are reachable.
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -15,19 +15,19 @@
 #include <memory>
 #include <string>
 
-#include "agent/agent_config.h"
-#include "agent/cron_runner.h"
-#include "agent/desired_feed.h"
-#include "agent/drift_watch.h"
-#include "agent/host_probe.h"
-#include "agent/reconciler.h"
-#include "agent/report_publisher.h"
-#include "agent/worker_agent_service.h"
-#include "core/container_labels.h"
-#include "docker/engine_api_client.h"
-#include "docker/hollow_docker_client.h"
-#include "error.h"
-#include "logging.h"
+#include "worker-agent/agent/agent_config.h"
+#include "worker-agent/agent/cron_runner.h"
+#include "worker-agent/agent/desired_feed.h"
+#include "worker-agent/agent/drift_watch.h"
+#include "worker-agent/agent/host_probe.h"
+#include "worker-agent/agent/reconciler.h"
+#include "worker-agent/agent/report_publisher.h"
+#include "worker-agent/agent/worker_agent_service.h"
+#include "worker-agent/core/container_labels.h"
+#include "worker-agent/docker/engine_api_client.h"
+#include "worker-agent/docker/hollow_docker_client.h"
+#include "common/error.h"
+#include "common/logging.h"
 
 namespace {
 
@@ -54,7 +54,7 @@ bool KafkaUsesCyrusSasl(const std::map<std::string, std::string>& settings) {
   return protocol.rfind("sasl", 0) == 0 && mechanism.find("gssapi") != std::string::npos;
 }
 
-// BRIEF §10: an idle agent with 10 apps within 15 MB RSS. Runs before any thread starts.
+// docs/architecture.md "Performance targets": an idle agent with 10 apps within 15 MB RSS. Runs before any thread starts.
 void LimitFootprint(const nebula::agent::AgentConfig& config) {
   // glibc gives each allocating thread its own arena (up to 8 per core), each holding on to what was
   // freed in it; the agent's ~20 threads allocate little and seldom at once, so two arenas do.

@@ -1,13 +1,13 @@
-#include "agent/reconciler.h"
+#include "worker-agent/agent/reconciler.h"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <set>
 
-#include "core/container_labels.h"
-#include "core/reconcile_plan.h"
-#include "error.h"
+#include "worker-agent/core/container_labels.h"
+#include "worker-agent/core/reconcile_plan.h"
+#include "common/error.h"
 
 namespace nebula::agent {
 

@@ -17,13 +17,13 @@
 #include <thread>
 #include <vector>
 
-#include "agent/action_executor.h"
-#include "core/cron_plan.h"
-#include "core/desired_view.h"
-#include "core/host_facts.h"
-#include "core/observed_container.h"
-#include "core/repair_backoff.h"
-#include "docker/docker_client.h"
+#include "worker-agent/agent/action_executor.h"
+#include "worker-agent/core/cron_plan.h"
+#include "worker-agent/core/desired_view.h"
+#include "worker-agent/core/host_facts.h"
+#include "worker-agent/core/observed_container.h"
+#include "worker-agent/core/repair_backoff.h"
+#include "worker-agent/docker/docker_client.h"
 
 namespace nebula::agent {
 

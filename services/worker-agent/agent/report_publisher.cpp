@@ -1,4 +1,4 @@
-#include "agent/report_publisher.h"
+#include "worker-agent/agent/report_publisher.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "desired_keys.h"
+#include "common/desired_keys.h"
 
 namespace nebula::agent {
 

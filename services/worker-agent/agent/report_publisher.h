@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "nebula/v1/worker_report.pb.h"
-#include "record_producer.h"
+#include "common/kafka/record_producer.h"
 
 namespace nebula::agent {
 

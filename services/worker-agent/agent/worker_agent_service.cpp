@@ -1,13 +1,13 @@
-#include "agent/worker_agent_service.h"
+#include "worker-agent/agent/worker_agent_service.h"
 
 #include <google/protobuf/util/time_util.h>
 
 #include <algorithm>
 #include <chrono>
 
-#include "agent/host_probe.h"
-#include "core/observed_container.h"
-#include "grpc_status.h"
+#include "worker-agent/agent/host_probe.h"
+#include "worker-agent/core/observed_container.h"
+#include "common/grpc_status.h"
 
 namespace nebula::agent {
 

@@ -1,12 +1,12 @@
-// The WorkerAgent gRPC service: local inspection of this agent (BRIEF §2). Needs no credentials.
+// The WorkerAgent gRPC service: local inspection of this agent (docs/architecture.md "Components"). Needs no credentials.
 #pragma once
 
 #include <functional>
 #include <string>
 #include <vector>
 
-#include "agent/reconciler.h"
-#include "core/host_facts.h"
+#include "worker-agent/agent/reconciler.h"
+#include "worker-agent/core/host_facts.h"
 #include "nebula/v1/worker_agent.grpc.pb.h"
 
 namespace nebula::agent {

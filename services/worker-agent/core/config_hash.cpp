@@ -1,4 +1,4 @@
-#include "core/config_hash.h"
+#include "worker-agent/core/config_hash.h"
 
 #include <openssl/evp.h>
 

@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "core/container_spec.h"
+#include "worker-agent/core/container_spec.h"
 
 namespace nebula::agent {
 

@@ -1,4 +1,4 @@
-#include "core/container_count.h"
+#include "worker-agent/core/container_count.h"
 
 #include <algorithm>
 #include <cmath>

@@ -10,7 +10,7 @@
 
 #include <cstdint>
 
-#include "core/host_facts.h"
+#include "worker-agent/core/host_facts.h"
 #include "nebula/v1/app.pb.h"
 
 namespace nebula::agent {

@@ -1,11 +1,11 @@
-#include "core/container_spec.h"
+#include "worker-agent/core/container_spec.h"
 
 #include <algorithm>
 #include <cmath>
 #include <utility>
 
-#include "core/config_hash.h"
-#include "core/container_labels.h"
+#include "worker-agent/core/config_hash.h"
+#include "worker-agent/core/container_labels.h"
 
 namespace nebula::agent {
 

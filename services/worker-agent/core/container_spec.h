@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/host_facts.h"
+#include "worker-agent/core/host_facts.h"
 #include "nebula/v1/app.pb.h"
 
 namespace nebula::agent {

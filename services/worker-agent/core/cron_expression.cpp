@@ -1,4 +1,4 @@
-#include "core/cron_expression.h"
+#include "worker-agent/core/cron_expression.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,7 +1,7 @@
-#include "core/cron_plan.h"
+#include "worker-agent/core/cron_plan.h"
 
-#include "core/container_labels.h"
-#include "core/cron_expression.h"
+#include "worker-agent/core/container_labels.h"
+#include "worker-agent/core/cron_expression.h"
 
 namespace nebula::agent {
 

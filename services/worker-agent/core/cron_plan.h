@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "core/container_spec.h"
-#include "core/desired_view.h"
-#include "core/observed_container.h"
+#include "worker-agent/core/container_spec.h"
+#include "worker-agent/core/desired_view.h"
+#include "worker-agent/core/observed_container.h"
 
 namespace nebula::agent {
 

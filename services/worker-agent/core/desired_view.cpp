@@ -1,4 +1,4 @@
-#include "core/desired_view.h"
+#include "worker-agent/core/desired_view.h"
 
 #include <algorithm>
 #include <optional>

@@ -1,4 +1,4 @@
-// The agent's view of nebula.desired for its apps, built from records in partition order (BRIEF §5).
+// The agent's view of nebula.desired for its apps, built from records in partition order (docs/architecture.md "Agent").
 // A record is applied only if its generation is newer than the one held, so duplicates and old
 // records (a re-read from the start) are harmless. A deleted envelope or a tombstone makes the app
 // absent. "No record for an app I should run" means "run nothing" — but only once the initial read

@@ -1,8 +1,8 @@
-#include "core/observed_container.h"
+#include "worker-agent/core/observed_container.h"
 
 #include <charconv>
 
-#include "core/container_labels.h"
+#include "worker-agent/core/container_labels.h"
 
 namespace nebula::agent {
 

@@ -1,11 +1,11 @@
-#include "core/reconcile_plan.h"
+#include "worker-agent/core/reconcile_plan.h"
 
 #include <algorithm>
 #include <limits>
 #include <map>
 
-#include "core/container_count.h"
-#include "core/container_labels.h"
+#include "worker-agent/core/container_count.h"
+#include "worker-agent/core/container_labels.h"
 
 namespace nebula::agent {
 

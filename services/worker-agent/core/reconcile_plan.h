@@ -1,5 +1,5 @@
 // plan(desired apps, actual containers, host facts) → actions: the pure heart of the agent
-// (BRIEF §5). It never does I/O; the Reconciler lists containers, calls PlanReconcile and hands the
+// (docs/architecture.md "Agent"). It never does I/O; the Reconciler lists containers, calls PlanReconcile and hands the
 // steps to the executor.
 //
 // Rules, per app of the agent's list:
@@ -37,10 +37,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/container_spec.h"
-#include "core/desired_view.h"
-#include "core/host_facts.h"
-#include "core/observed_container.h"
+#include "worker-agent/core/container_spec.h"
+#include "worker-agent/core/desired_view.h"
+#include "worker-agent/core/host_facts.h"
+#include "worker-agent/core/observed_container.h"
 
 namespace nebula::agent {
 

@@ -1,4 +1,4 @@
-#include "core/repair_backoff.h"
+#include "worker-agent/core/repair_backoff.h"
 
 #include <algorithm>
 

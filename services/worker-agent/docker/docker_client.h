@@ -1,4 +1,4 @@
-// The narrow interface the agent needs from a container runtime (BRIEF §5). The real one talks to
+// The narrow interface the agent needs from a container runtime (docs/architecture.md "Agent"). The real one talks to
 // dockerd's Engine API (EngineApiClient); tests and, later, hollow mode use in-memory ones.
 // Every method throws nebula::Error on failure, with dockerd's own message (e.g. "port is already
 // allocated"): kNotFound for 404, kAlreadyExists for a name conflict, kUnavailable when dockerd
@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "core/container_spec.h"
-#include "core/observed_container.h"
+#include "worker-agent/core/container_spec.h"
+#include "worker-agent/core/observed_container.h"
 
 namespace nebula::agent {
 

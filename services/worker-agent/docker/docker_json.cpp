@@ -1,4 +1,4 @@
-#include "docker/docker_json.h"
+#include "worker-agent/docker/docker_json.h"
 
 #include <charconv>
 #include <cstdlib>

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "core/container_spec.h"
-#include "core/observed_container.h"
-#include "docker/docker_client.h"
+#include "worker-agent/core/container_spec.h"
+#include "worker-agent/core/observed_container.h"
+#include "worker-agent/docker/docker_client.h"
 
 namespace nebula::agent {
 

@@ -1,8 +1,8 @@
-#include "docker/engine_api_client.h"
+#include "worker-agent/docker/engine_api_client.h"
 
-#include "docker/docker_json.h"
-#include "docker/image_ref.h"
-#include "error.h"
+#include "worker-agent/docker/docker_json.h"
+#include "worker-agent/docker/image_ref.h"
+#include "common/error.h"
 
 namespace nebula::agent {
 

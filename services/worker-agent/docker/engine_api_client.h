@@ -6,9 +6,9 @@
 #include <mutex>
 #include <string>
 
-#include "docker/docker_client.h"
-#include "docker/engine_http.h"
-#include "docker/registry_auth.h"
+#include "worker-agent/docker/docker_client.h"
+#include "worker-agent/docker/engine_http.h"
+#include "worker-agent/docker/registry_auth.h"
 
 namespace nebula::agent {
 

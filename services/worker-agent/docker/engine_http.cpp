@@ -1,4 +1,4 @@
-#include "docker/engine_http.h"
+#include "worker-agent/docker/engine_http.h"
 
 #include <utility>  // before Asio/Beast (Boost 1.74 + GCC 12)
 
@@ -17,7 +17,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::agent {
 

@@ -1,10 +1,10 @@
-#include "docker/hollow_docker_client.h"
+#include "worker-agent/docker/hollow_docker_client.h"
 
 #include <chrono>
 #include <cstdio>
 #include <thread>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::agent {
 

@@ -1,4 +1,4 @@
-// --runtime=hollow (BRIEF §5, like Kubernetes' kubemark hollow nodes): an in-memory container
+// --runtime=hollow (docs/architecture.md "Agent", like Kubernetes' kubemark hollow nodes): an in-memory container
 // runtime behind the DockerClient interface, so many agents fit on one machine to measure the
 // control plane's fan-out. Containers are records that "run" as soon as they are started; every
 // pull succeeds at once. For benchmarks only: never evidence that a container feature works.
@@ -9,7 +9,7 @@
 #include <mutex>
 #include <set>
 
-#include "docker/docker_client.h"
+#include "worker-agent/docker/docker_client.h"
 
 namespace nebula::agent {
 

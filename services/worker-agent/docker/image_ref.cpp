@@ -1,4 +1,4 @@
-#include "docker/image_ref.h"
+#include "worker-agent/docker/image_ref.h"
 
 namespace nebula::agent {
 

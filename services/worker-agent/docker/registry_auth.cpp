@@ -1,8 +1,8 @@
-#include "docker/registry_auth.h"
+#include "worker-agent/docker/registry_auth.h"
 
 #include <nlohmann/json.hpp>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace nebula::agent {
 

@@ -1,4 +1,4 @@
-// Load generator for nebula-api-manager (BRIEF §10): GetApp throughput and latency, and UpdateApp
+// Load generator for nebula-api-manager (docs/architecture.md "Performance targets"): GetApp throughput and latency, and UpdateApp
 // latency counted until the change's record is on nebula.desired (commit + outbox relay + Kafka ack),
 // read back by a consumer the way agents read the topic.
 //
@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "desired_keys.h"
+#include "common/desired_keys.h"
 #include "nebula/v1/api_manager.grpc.pb.h"
 #include "nebula/v1/desired_state.pb.h"
 

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-#include "grpc_status.h"
+#include "common/grpc_status.h"
 
 using nebula::Error;
 using nebula::ErrorCode;

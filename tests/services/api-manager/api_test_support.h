@@ -14,11 +14,11 @@
 #include <random>
 #include <set>
 #include <thread>
-#include "desired_keys.h"
-#include "grpc_status.h"
+#include "common/desired_keys.h"
+#include "common/grpc_status.h"
 #include "nebula/v1/api_manager.grpc.pb.h"
 #include "nebula/v1/desired_state.pb.h"
-#include "partitioner.h"
+#include "common/partitioner.h"
 #include "stack_fixture.h"
 
 namespace nebula::api_manager::it {

@@ -1,4 +1,4 @@
-#include "flags.h"
+#include "api-manager/flags.h"
 
 #include <catch2/catch.hpp>
 
@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "error.h"
+#include "common/error.h"
 
 namespace am = nebula::api_manager;
 

@@ -7,8 +7,8 @@
 #include <pqxx/pqxx>
 #include <thread>
 
-#include "error.h"
-#include "grpc_status.h"
+#include "common/error.h"
+#include "common/grpc_status.h"
 #include "identity_test_client.h"
 
 using namespace identity_test;

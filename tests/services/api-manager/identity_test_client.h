@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "access/credentials.h"
+#include "api-manager/access/credentials.h"
 #include "nebula/v1/api_manager.grpc.pb.h"
 #include "nebula/v1/identity.grpc.pb.h"
 #include "stack_fixture.h"

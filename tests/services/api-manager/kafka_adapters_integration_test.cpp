@@ -6,10 +6,10 @@
 #include <random>
 #include <thread>
 
-#include "error.h"
-#include "record_producer.h"
+#include "common/error.h"
+#include "common/kafka/record_producer.h"
 #include "stack_fixture.h"
-#include "topic_admin.h"
+#include "common/kafka/topic_admin.h"
 
 using namespace std::chrono_literals;
 namespace kafka = nebula::kafka;

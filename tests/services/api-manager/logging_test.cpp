@@ -1,4 +1,4 @@
-#include "logging.h"
+#include "common/logging.h"
 
 #include <catch2/catch.hpp>
 #include <spdlog/logger.h>

@@ -14,7 +14,7 @@
 #include <random>
 #include <thread>
 
-#include "desired_keys.h"
+#include "common/desired_keys.h"
 #include "nebula/v1/api_manager.grpc.pb.h"
 #include "nebula/v1/worker_report.pb.h"
 #include "stack_fixture.h"

@@ -1,4 +1,4 @@
-#include "partitioner.h"
+#include "common/partitioner.h"
 
 #include <catch2/catch.hpp>
 #include <librdkafka/rdkafka.h>

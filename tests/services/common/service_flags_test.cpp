@@ -1,5 +1,5 @@
 // service_flags.h on a small command line of its own: the rules every service inherits.
-#include "service_flags.h"
+#include "common/service_flags.h"
 
 #include <catch2/catch.hpp>
 

@@ -13,14 +13,14 @@
 #include <thread>
 
 #include "echo_backend.h"
-#include "gateway_metrics.h"
-#include "grpc_forwarder.h"
-#include "http_server.h"
+#include "gateway/server/gateway_metrics.h"
+#include "gateway/server/grpc_forwarder.h"
+#include "gateway/server/http_server.h"
 #include "http_test_client.h"
 #include "nebula/v1/api_manager.pb.h"
-#include "openapi.h"
-#include "rest_gateway.h"
-#include "scalar_parse.h"
+#include "gateway/core/openapi.h"
+#include "gateway/server/rest_gateway.h"
+#include "gateway/core/scalar_parse.h"
 
 using namespace nebula::gateway;
 using namespace nebula::gateway::testing;

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "gateway_flags.h"
+#include "gateway/gateway_flags.h"
 
 using nebula::gateway::AddGatewayFlags;
 using nebula::gateway::GatewayFlags;

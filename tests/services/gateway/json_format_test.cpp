@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_format.h"
-#include "metadata.h"
+#include "gateway/core/json_format.h"
+#include "gateway/core/metadata.h"
 #include "nebula/v1/api_manager.pb.h"
 
 using namespace nebula::gateway;

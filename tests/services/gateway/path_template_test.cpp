@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "path_template.h"
+#include "gateway/core/path_template.h"
 
 using namespace nebula::gateway;
 

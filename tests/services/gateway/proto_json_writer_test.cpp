@@ -21,12 +21,12 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "json_format.h"
+#include "gateway/core/json_format.h"
 #include "nebula/v1/api_manager.pb.h"
 #include "nebula/v1/identity.pb.h"
 #include "nebula/v1/worker_agent.pb.h"
 #include "nebula/v1/worker_report.pb.h"
-#include "proto_json_writer.h"
+#include "gateway/core/proto_json_writer.h"
 #include "reference_json_format.h"
 
 namespace pb = google::protobuf;

@@ -2,8 +2,8 @@
 
 #include <google/protobuf/descriptor.h>
 
-#include "error.h"
-#include "route_table.h"
+#include "common/error.h"
+#include "gateway/core/route_table.h"
 
 using namespace nebula::gateway;
 

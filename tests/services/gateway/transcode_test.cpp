@@ -7,9 +7,9 @@
 
 #include "nebula/v1/api_manager.pb.h"
 #include "nebula/v1/worker_agent.pb.h"
-#include "route_table.h"
-#include "scalar_parse.h"
-#include "transcode.h"
+#include "gateway/core/route_table.h"
+#include "gateway/core/scalar_parse.h"
+#include "gateway/core/transcode.h"
 
 using namespace nebula::gateway;
 namespace pb = google::protobuf;

@@ -18,9 +18,9 @@
 #include <thread>
 #include <vector>
 
-#include "agent/reconciler.h"
-#include "core/container_labels.h"
-#include "docker/engine_api_client.h"
+#include "worker-agent/agent/reconciler.h"
+#include "worker-agent/core/container_labels.h"
+#include "worker-agent/docker/engine_api_client.h"
 #include "stack_fixture.h"
 #include "test_apps.h"
 

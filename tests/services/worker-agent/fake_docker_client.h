@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "docker/docker_client.h"
-#include "error.h"
+#include "worker-agent/docker/docker_client.h"
+#include "common/error.h"
 
 namespace nebula::agent::testing {
 

@@ -7,10 +7,10 @@
 #include <utility>
 #include <vector>
 
-#include "core/container_labels.h"
-#include "core/container_spec.h"
-#include "core/desired_view.h"
-#include "core/observed_container.h"
+#include "worker-agent/core/container_labels.h"
+#include "worker-agent/core/container_spec.h"
+#include "worker-agent/core/desired_view.h"
+#include "worker-agent/core/observed_container.h"
 #include "nebula/v1/desired_state.pb.h"
 
 namespace nebula::agent::testing {

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "desired_keys.h"
+#include "common/desired_keys.h"
 
 namespace nebula::agent::testing {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "path_template.h"
+#include "gateway/core/path_template.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace nebula::gateway;

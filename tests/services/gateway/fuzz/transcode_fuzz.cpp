@@ -10,11 +10,11 @@
 #include <string>
 #include <string_view>
 
-#include "json_format.h"
-#include "proto_json_writer.h"
-#include "metadata.h"
-#include "route_table.h"
-#include "transcode.h"
+#include "gateway/core/json_format.h"
+#include "gateway/core/proto_json_writer.h"
+#include "gateway/core/metadata.h"
+#include "gateway/core/route_table.h"
+#include "gateway/core/transcode.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "agent/agent_config.h"
+#include "worker-agent/agent/agent_config.h"
 
 using nebula::agent::AgentConfig;
 using nebula::agent::ParseAgentConfig;

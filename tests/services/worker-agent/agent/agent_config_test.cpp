@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "agent/agent_config.h"
+#include "worker-agent/agent/agent_config.h"
 
 using nebula::agent::AgentConfig;
 using nebula::agent::ParseAgentConfig;

@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "desired_keys.h"
+#include "common/desired_keys.h"
 #include "nebula/v1/worker_report.pb.h"
 #include "stack_fixture.h"
 #include "test_apps.h"

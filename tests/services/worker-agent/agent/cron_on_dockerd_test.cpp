@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "../dockerd_fixture.h"
-#include "agent/cron_runner.h"
+#include "worker-agent/agent/cron_runner.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

@@ -10,9 +10,9 @@
 #include <memory>
 #include <thread>
 
-#include "agent/desired_feed.h"
-#include "desired_keys.h"
-#include "error.h"
+#include "worker-agent/agent/desired_feed.h"
+#include "common/desired_keys.h"
+#include "common/error.h"
 #include "stack_fixture.h"
 #include "test_apps.h"
 #include "test_producer.h"

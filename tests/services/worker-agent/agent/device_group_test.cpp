@@ -4,9 +4,9 @@
 
 #include "../fake_docker_client.h"
 #include "../test_apps.h"
-#include "agent/cron_runner.h"
-#include "agent/reconciler.h"
-#include "agent/worker_agent_service.h"
+#include "worker-agent/agent/cron_runner.h"
+#include "worker-agent/agent/reconciler.h"
+#include "worker-agent/agent/worker_agent_service.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "../fake_docker_client.h"
-#include "agent/drift_watch.h"
+#include "worker-agent/agent/drift_watch.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "../dockerd_fixture.h"
-#include "agent/drift_watch.h"
+#include "worker-agent/agent/drift_watch.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

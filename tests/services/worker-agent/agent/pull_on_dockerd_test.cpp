@@ -11,8 +11,8 @@
 #include <sstream>
 
 #include "../dockerd_fixture.h"
-#include "docker/registry_auth.h"
-#include "error.h"
+#include "worker-agent/docker/registry_auth.h"
+#include "common/error.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

@@ -4,7 +4,7 @@
 
 #include "../fake_docker_client.h"
 #include "../test_apps.h"
-#include "agent/reconciler.h"
+#include "worker-agent/agent/reconciler.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

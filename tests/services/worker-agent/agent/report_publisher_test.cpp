@@ -6,8 +6,8 @@
 #include <mutex>
 #include <thread>
 
-#include "agent/report_publisher.h"
-#include "desired_keys.h"
+#include "worker-agent/agent/report_publisher.h"
+#include "common/desired_keys.h"
 
 using namespace nebula::agent;
 using namespace std::chrono_literals;

@@ -3,7 +3,7 @@
 #include <functional>
 
 #include "../test_apps.h"
-#include "core/config_hash.h"
+#include "worker-agent/core/config_hash.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

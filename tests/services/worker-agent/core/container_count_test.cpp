@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "core/container_count.h"
+#include "worker-agent/core/container_count.h"
 
 using nebula::agent::CountContainers;
 using nebula::agent::HostFacts;

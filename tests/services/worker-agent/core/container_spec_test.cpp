@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "../test_apps.h"
-#include "core/container_spec.h"
+#include "worker-agent/core/container_spec.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

@@ -2,7 +2,7 @@
 
 #include <ctime>
 
-#include "core/cron_expression.h"
+#include "worker-agent/core/cron_expression.h"
 
 using namespace nebula::agent;
 

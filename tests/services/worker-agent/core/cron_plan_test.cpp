@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "../test_apps.h"
-#include "core/cron_plan.h"
+#include "worker-agent/core/cron_plan.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

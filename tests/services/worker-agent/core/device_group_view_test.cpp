@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "../test_apps.h"
-#include "core/desired_view.h"
+#include "worker-agent/core/desired_view.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

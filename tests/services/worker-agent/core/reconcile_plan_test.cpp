@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "../test_apps.h"
-#include "core/container_count.h"
-#include "core/reconcile_plan.h"
+#include "worker-agent/core/container_count.h"
+#include "worker-agent/core/reconcile_plan.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "core/repair_backoff.h"
+#include "worker-agent/core/repair_backoff.h"
 
 using namespace nebula::agent;
 using namespace std::chrono_literals;

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "../test_apps.h"
-#include "core/reconcile_plan.h"
+#include "worker-agent/core/reconcile_plan.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "../test_apps.h"
-#include "docker/docker_json.h"
+#include "worker-agent/docker/docker_json.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

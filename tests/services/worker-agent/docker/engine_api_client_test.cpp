@@ -7,10 +7,10 @@
 #include <chrono>
 #include <cstdlib>
 
-#include "core/container_labels.h"
-#include "docker/engine_api_client.h"
+#include "worker-agent/core/container_labels.h"
+#include "worker-agent/docker/engine_api_client.h"
 #include "dockerd_fixture.h"
-#include "error.h"
+#include "common/error.h"
 #include "stack_fixture.h"
 
 using namespace nebula::agent;

@@ -14,8 +14,8 @@
 #include <string>
 #include <thread>
 
-#include "docker/engine_http.h"
-#include "error.h"
+#include "worker-agent/docker/engine_http.h"
+#include "common/error.h"
 
 using namespace nebula::agent;
 using namespace std::chrono_literals;

@@ -7,9 +7,9 @@
 #include <thread>
 
 #include "../test_apps.h"
-#include "agent/reconciler.h"
-#include "docker/hollow_docker_client.h"
-#include "error.h"
+#include "worker-agent/agent/reconciler.h"
+#include "worker-agent/docker/hollow_docker_client.h"
+#include "common/error.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "docker/image_ref.h"
+#include "worker-agent/docker/image_ref.h"
 
 using nebula::agent::ParseImageRef;
 

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "docker/registry_auth.h"
-#include "error.h"
+#include "worker-agent/docker/registry_auth.h"
+#include "common/error.h"
 
 using namespace nebula::agent;
 

@@ -1,4 +1,4 @@
-// The C++ client of the Nebula API (BRIEF §2): one typed method per RPC of the ApiManager and
+// The C++ client of the Nebula API (docs/architecture.md "Components"): one typed method per RPC of the ApiManager and
 // Identity services, a deadline per call, retries of idempotent reads on UNAVAILABLE, and
 // credentials (bearer token or basic auth, optional TLS). Failures are thrown as nebula::Error
 // (error.h) carrying the gRPC code, message and decoded field violations.
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "error.h"
+#include "common/error.h"
 #include "nebula/sdk/retry_policy.h"
 #include "nebula/v1/api_manager.grpc.pb.h"
 #include "nebula/v1/identity.grpc.pb.h"
@@ -38,7 +38,7 @@ struct ClientOptions {
   std::chrono::milliseconds deadline = std::chrono::seconds(30);
   // Applies to reads (Get*, List*, WhoAmI) only: writes are never retried, a retried write could apply twice.
   RetryPolicy retry;
-  // Credentials (BRIEF §7): a token wins over user/password. Sent as the "authorization" header.
+  // Credentials (docs/architecture.md "Security"): a token wins over user/password. Sent as the "authorization" header.
   std::string token;     // "<id>.<secret>" → "Bearer <token>"
   std::string user;      // with password → "Basic base64(user:password)"
   std::string password;
