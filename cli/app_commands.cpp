@@ -46,6 +46,9 @@ std::string StatusTable(const v1::AppStatus& status) {
                             std::to_string(status.hosts_observed()), std::to_string(status.hosts_converged()),
                             std::to_string(status.hosts_failed()), v1::AppStatus::Rollout_Name(status.rollout())}});
   if (status.failing_hosts_size() > 0) out += "Failing hosts:\n" + FailingHosts(status);
+  // A generation the API never issued: a restored database or a record it did not write (docs/architecture.md
+  // "Restoring the database"); the next relay takeover moves the app past it.
+  if (status.ahead_hosts_size() > 0) out += "Hosts ahead of the API (not converged):\n" + AheadHosts(status);
   return out;
 }
 
@@ -55,6 +58,7 @@ std::string HistoryTable(const std::vector<v1::AppRevision>& revisions) {
   for (const auto& r : revisions) {
     std::string note = r.deleted() ? "deleted" : "";
     if (r.rolled_back_to() > 0) note = "rollback to " + std::to_string(r.rolled_back_to());
+    if (r.action() == "GenerationFence") note += std::string(note.empty() ? "" : "; ") + "moved past nebula.desired";
     rows.push_back({std::to_string(r.generation()), r.action(), r.actor(), AgeOf(r.time(), r.has_time(), now),
                     r.spec().image(), note});
   }

@@ -9,6 +9,7 @@
 #include "apply_command.h"
 #include "exit_codes.h"
 #include "identity_commands.h"
+#include "key_commands.h"
 #include "resource_commands.h"
 
 int main(int argc, char** argv) {
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   AddIdentityCommands(root, global, &action);
   AddApplyCommand(root, global, &action);
   AddLocalCommands(root, global, &action);
+  AddKeyCommands(root, &action);
 
   try {
     root.parse(argc, argv);

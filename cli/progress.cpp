@@ -46,4 +46,15 @@ std::string FailingHosts(const v1::AppStatus& status) {
   return out;
 }
 
+std::string AheadHosts(const v1::AppStatus& status) {
+  std::string out;
+  for (const auto& host : status.ahead_hosts()) {
+    out += "  worker " + host.worker_id();
+    if (!host.hostname().empty() && host.hostname() != host.worker_id()) out += " (" + host.hostname() + ")";
+    out += ": runs generation " + std::to_string(host.generation()) + ", the API is at " +
+           std::to_string(status.generation()) + "\n";
+  }
+  return out;
+}
+
 }  // namespace nebula::cli

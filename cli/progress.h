@@ -19,5 +19,7 @@ std::string ProgressBar(const v1::AppStatus& status, int width = 30);
 std::string ProgressLine(const v1::AppStatus& status);
 // One line per failing host: "  worker w1 (host1): <error>; <error>".
 std::string FailingHosts(const v1::AppStatus& status);
+// "  worker w1 (host): generation 101, the API is at 7\n" per host ahead of the API (AppStatus.ahead_hosts).
+std::string AheadHosts(const v1::AppStatus& status);
 
 }  // namespace nebula::cli

@@ -46,6 +46,17 @@ std::string WorkerTable(const std::vector<v1::Worker>& workers) {
   return Table(rows);
 }
 
+// Records of nebula.desired the agents refused: someone wrote the topic without a trusted key.
+std::string RejectedTable(const std::vector<v1::Worker>& workers) {
+  std::vector<std::vector<std::string>> rows = {{"WORKER", "KEY", "CLAIMED-GENERATION", "AGE", "REFUSED BECAUSE"}};
+  const auto now = std::chrono::system_clock::now();
+  for (const auto& w : workers)
+    for (const auto& r : w.rejected_records())
+      rows.push_back({w.id(), r.key(), std::to_string(r.claimed_generation()), AgeOf(r.time(), r.has_time(), now),
+                      r.reason()});
+  return rows.size() > 1 ? "\nRefused records of nebula.desired:\n" + Table(rows) : "";
+}
+
 // One row per (worker, app): the per-worker reports as the api-manager folded them.
 std::string ReportTable(const std::vector<v1::Worker>& workers) {
   std::vector<std::vector<std::string>> rows = {
@@ -322,7 +333,11 @@ void AddWorkersAndReports(CLI::App& root, const GlobalOptions& global, Action* a
   Examples(get, "  nebula workers get host-17 -o yaml");
   On(get, global, action, [state, &global](sdk::Client& client) {
     const auto worker = Call(client, [&] { return client.GetWorker(state->name); });
-    PrintView(worker, WorkerTable({worker}) + "\n" + ReportTable({worker}), global);
+    std::string text = WorkerTable({worker}) + "\n" + ReportTable({worker}) + RejectedTable({worker});
+    if (worker.unknown_apps_size() > 0)
+      text += "\nRuns apps the API does not know (a restored database, or records it did not write): " +
+              Joined(worker.unknown_apps()) + "\n";
+    PrintView(worker, text, global);
     return 0;
   });
 
@@ -344,7 +359,7 @@ void AddWorkersAndReports(CLI::App& root, const GlobalOptions& global, Action* a
       *all.add_workers() = w;
     }
     std::vector<v1::Worker> shown(all.workers().begin(), all.workers().end());
-    PrintView(all, ReportTable(shown), global);
+    PrintView(all, ReportTable(shown) + RejectedTable(shown), global);
     return 0;
   });
   auto* rget = reports->add_subcommand("get", "One worker's per-app reports");
@@ -352,7 +367,7 @@ void AddWorkersAndReports(CLI::App& root, const GlobalOptions& global, Action* a
   Examples(rget, "  nebula reports get host-17");
   On(rget, global, action, [state, &global](sdk::Client& client) {
     const auto worker = Call(client, [&] { return client.GetWorker(state->name); });
-    PrintView(worker, ReportTable({worker}), global);
+    PrintView(worker, ReportTable({worker}) + RejectedTable({worker}), global);
     return 0;
   });
 }

@@ -53,8 +53,12 @@ int WaitForRollout(sdk::Client& client, const std::string& app, int64_t generati
     }
     case RolloutState::kWaiting: break;
   }
+  std::string ahead = AheadHosts(last);
+  for (auto& c : ahead)
+    if (c == '\n') c = ';';
   std::cerr << "error: app \"" << app << "\" generation " << generation << " did not converge before --timeout: "
-            << (last.app().empty() ? "no status received" : ProgressLine(last)) << " (WAIT_TIMEOUT)\n";
+            << (last.app().empty() ? "no status received" : ProgressLine(last))
+            << (ahead.empty() ? "" : "; hosts ahead of the API:" + ahead) << " (WAIT_TIMEOUT)\n";
   return kExitWaitTimeout;
 }
 

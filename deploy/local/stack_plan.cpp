@@ -103,7 +103,8 @@ StackPaths::StackPaths(const fs::path& state_dir)
       kafka(state_dir / "kafka"),
       registry(state_dir / "registry"),
       image(state_dir / "image"),
-      docker(state_dir / "docker") {}
+      docker(state_dir / "docker"),
+      keys(state_dir / "keys") {}
 
 std::string WorkerId(int index) { return "devstack-" + std::to_string(index); }
 
@@ -176,7 +177,8 @@ ProcessSpec RegistrySpec(const fs::path& docker_registry, const fs::path& regist
   return {"registry", docker_registry, {"serve", (registry_dir / "config.yml").string()}, {}, SIGTERM, registry_dir};
 }
 
-ProcessSpec ApiManagerSpec(const fs::path& bin_dir, const StackPorts& ports, const std::string& admin_token) {
+ProcessSpec ApiManagerSpec(const fs::path& bin_dir, const StackPorts& ports, const std::string& admin_token,
+                           const fs::path& signing_key) {
   ProcessSpec spec{"api-manager",
                    bin_dir / "nebula-api-manager",
                    {"--listen", Loopback(ports.ApiManager()), "--database-url", DatabaseUrl(ports), "--kafka-brokers",
@@ -187,6 +189,7 @@ ProcessSpec ApiManagerSpec(const fs::path& bin_dir, const StackPorts& ports, con
     spec.args.insert(spec.args.end(), {"--auth", "required"});
     spec.env["NEBULA_BOOTSTRAP_ADMIN_TOKEN"] = admin_token;
   }
+  if (!signing_key.empty()) spec.args.insert(spec.args.end(), {"--signing-key-file", signing_key.string()});
   return spec;
 }
 
@@ -213,13 +216,16 @@ ProcessSpec GatewaySpec(const fs::path& bin_dir, const StackPorts& ports) {
 }
 
 ProcessSpec AgentSpec(const fs::path& bin_dir, const StackPorts& ports, int index, const std::string& apps,
-                      const std::string& docker_host) {
-  return {"worker-agent-" + std::to_string(index),
-          bin_dir / "nebula-worker-agent",
-          {"--apps", apps, "--worker-id", WorkerId(index), "--kafka-brokers", Loopback(ports.Kafka()),
-           "--docker-host", docker_host, "--listen", Loopback(ports.Agent(index)), "--default-host-ip", "127.0.0.1"},
-          {},
-          SIGTERM};
+                      const std::string& docker_host, const fs::path& trusted_keys) {
+  ProcessSpec spec{"worker-agent-" + std::to_string(index),
+                   bin_dir / "nebula-worker-agent",
+                   {"--apps", apps, "--worker-id", WorkerId(index), "--kafka-brokers", Loopback(ports.Kafka()),
+                    "--docker-host", docker_host, "--listen", Loopback(ports.Agent(index)), "--default-host-ip",
+                    "127.0.0.1"},
+                   {},
+                   SIGTERM};
+  if (!trusted_keys.empty()) spec.args.insert(spec.args.end(), {"--trusted-keys", trusted_keys.string()});
+  return spec;
 }
 
 std::string RenderStackEnv(const StackEnv& env) {
@@ -238,6 +244,7 @@ std::string RenderStackEnv(const StackEnv& env) {
       << "NEBULA_AGENTS=" << env.agents << "\n"
       << "NEBULA_GATEWAY_URL=http://" << Loopback(env.ports.Gateway()) << "\n";
   if (!env.token.empty()) out << "NEBULA_TOKEN=" << env.token << "\n";
+  if (!env.trusted_keys.empty()) out << "NEBULA_TRUSTED_KEYS=" << env.trusted_keys.string() << "\n";
   return out.str();
 }
 

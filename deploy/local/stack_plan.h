@@ -74,6 +74,7 @@ struct StackPaths {
   std::filesystem::path registry;
   std::filesystem::path image;
   std::filesystem::path docker;
+  std::filesystem::path keys;  // the stack's record-signing key pair (signing_keys.h)
   std::filesystem::path Log(const std::string& name) const { return logs / (name + ".log"); }
 };
 
@@ -110,13 +111,16 @@ std::string PrivateDockerHost(const std::filesystem::path& docker_dir);
 ProcessSpec RegistrySpec(const std::filesystem::path& docker_registry, const std::filesystem::path& registry_dir);
 // admin_token non-empty: --auth required with that bootstrap admin token (passed in the environment,
 // so it never shows in `ps`).
+// signing_key non-empty: every record it publishes is signed (--signing-key-file).
 ProcessSpec ApiManagerSpec(const std::filesystem::path& bin_dir, const StackPorts& ports,
-                           const std::string& admin_token = "");
+                           const std::string& admin_token = "", const std::filesystem::path& signing_key = {});
 // "devstack.<64 hex characters>" from the OS CSPRNG (/dev/urandom).
 std::string GenerateAdminToken();
 ProcessSpec GatewaySpec(const std::filesystem::path& bin_dir, const StackPorts& ports);
+// trusted_keys non-empty: the agent applies only records signed by those keys (--trusted-keys).
 ProcessSpec AgentSpec(const std::filesystem::path& bin_dir, const StackPorts& ports, int index,
-                      const std::string& apps, const std::string& docker_host);
+                      const std::string& apps, const std::string& docker_host,
+                      const std::filesystem::path& trusted_keys = {});
 
 // The values a client needs, written to <state-dir>/stack.env once everything is ready.
 struct StackEnv {
@@ -125,6 +129,7 @@ struct StackEnv {
   std::string docker_host;
   int agents = 1;
   std::string token;  // NEBULA_TOKEN (--auth required only); stack.env is mode 0600
+  std::filesystem::path trusted_keys;  // NEBULA_TRUSTED_KEYS: what the stack's agents trust
 };
 std::string RenderStackEnv(const StackEnv& env);
 // KEY=VALUE lines back into a map (blank lines and '#' comments skipped).

@@ -24,6 +24,7 @@
 #include "readiness.h"
 #include "registry_setup.h"
 #include "sample_image.h"
+#include "signing_keys.h"
 #include "stack_lock.h"
 #include "stop_request.h"
 
@@ -171,6 +172,8 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
   Stack stack;
   std::string docker_host;
   const std::string admin_token = options.auth == "required" ? GenerateAdminToken() : "";
+  // Every record the stack's api-manager publishes is signed, and its agents verify them.
+  const StackSigningKeys keys = EnsureSigningKeys(paths.keys);
   Progress progress(5 + (options.api_manager ? 2 : 0) + options.agents);
   SayLine("starting the dev stack in " + paths.state.string() + " (logs in " + paths.logs.string() + ")");
   try {
@@ -220,7 +223,7 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
     });
     if (options.api_manager) {
       progress.Step("nebula-api-manager on " + Loopback(ports.ApiManager()), [&] {
-        const ProcessSpec spec = ApiManagerSpec(bin_dir, ports, admin_token);
+        const ProcessSpec spec = ApiManagerSpec(bin_dir, ports, admin_token, keys.secret);
         AppendRunHeader(paths.Log(spec.name));
         ChildProcess& api = Adopt(stack, ChildProcess::Start(spec, paths.Log(spec.name)), 30s);
         WaitUntilReady(api, {"TCP connect to " + Loopback(ports.ApiManager()),
@@ -238,7 +241,7 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
     }
     for (int i = 0; i < options.agents; ++i) {
       progress.Step("nebula-worker-agent " + WorkerId(i) + " on " + Loopback(ports.Agent(i)), [&] {
-        const ProcessSpec spec = AgentSpec(bin_dir, ports, i, options.apps, docker_host);
+        const ProcessSpec spec = AgentSpec(bin_dir, ports, i, options.apps, docker_host, keys.trusted);
         AppendRunHeader(paths.Log(spec.name));
         ChildProcess& agent = Adopt(stack, ChildProcess::Start(spec, paths.Log(spec.name)), 30s);
         WaitUntilReady(agent, {"TCP connect to " + Loopback(ports.Agent(i)),
@@ -246,7 +249,7 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
         return std::string("ready");
       });
     }
-    const StackEnv env{ports, paths.state, docker_host, options.agents, admin_token};
+    const StackEnv env{ports, paths.state, docker_host, options.agents, admin_token, keys.trusted};
     WriteStackEnv(paths, env);
     stack.teardown.Push("removing stack.env", [&paths] { fs::remove(paths.stack_env); });
     Say(RenderReadySummary(env, options.apps, DisplayPath(bin_dir / "nebula"), options.api_manager));

@@ -30,6 +30,8 @@
 #include "api-manager/pg/pg_identity_store.h"
 #include "api-manager/pg/pg_outbox.h"
 #include "api-manager/pg/pg_outbox_backlog.h"
+#include "api-manager/pg/pg_generation_store.h"
+#include "common/signing/record_signature.h"
 #include "api-manager/pg/pg_pool.h"
 #include "api-manager/pg/pg_resource_store.h"
 #include "api-manager/pg/pg_worker_store.h"
@@ -90,6 +92,8 @@ std::unique_ptr<Authenticator> MakeAuthenticator(const ApiManagerFlags& flags, C
 
 int Serve(const ApiManagerFlags& flags) {
   CheckBootstrapFlags(flags.bootstrap_admin_token, flags.bootstrap_admin_password);  // before any I/O
+  std::optional<signing::SigningKey> signing_key;
+  if (!flags.signing_key_file.empty()) signing_key = signing::LoadSigningKey(flags.signing_key_file);
   ShutdownSignal shutdown;  // first: every thread started below inherits the blocked signals
   auto kafka_properties = ParseKafkaProperties(flags.kafka_properties);
 
@@ -135,7 +139,20 @@ int Serve(const ApiManagerFlags& flags) {
   auto producer = kafka::MakeKafkaRecordProducer({.brokers = flags.kafka_brokers, .properties = kafka_properties});
   PgOutbox pg_outbox(flags.database_url);
   MeteredOutbox outbox(pg_outbox, metrics);
-  OutboxRelay relay(outbox, *producer, {.topic = std::string(kDesiredTopic)});
+  // Generations never go backwards on the topic (docs/architecture.md "Restoring the database").
+  PgGenerationStore generation_store(pool);
+  auto published_generations = MakeKafkaPublishedGenerations(
+      {.brokers = flags.kafka_brokers, .topic = std::string(kDesiredTopic), .properties = kafka_properties});
+  GenerationFence fence(*published_generations, generation_store);
+  RelaySettings relay_settings{.topic = std::string(kDesiredTopic), .signing_key = signing_key};
+  if (signing_key) {
+    spdlog::info("signing every nebula.desired record with key {} (from {})", relay_settings.signing_key->id,
+                 flags.signing_key_file);
+  } else {
+    spdlog::warn("nebula.desired records are not signed (no --signing-key-file): agents that trust keys refuse them, "
+                 "and anyone who can write the topic can run containers on agents that do not");
+  }
+  OutboxRelay relay(outbox, *producer, relay_settings, &fence);
   std::jthread relay_thread([&](std::stop_token stop) { relay.Run(stop); });
 
   // Before the gRPC port: a bad --metrics-listen stops the start before the port says "ready".

@@ -122,6 +122,7 @@ class StackGuard {
     info_.registry = env["NEBULA_REGISTRY"];
     info_.sample_image = env["NEBULA_SAMPLE_IMAGE"];
     info_.token = env["NEBULA_TOKEN"];
+    info_.trusted_keys = env["NEBULA_TRUSTED_KEYS"];
     if (auth == StackAuth::kRequired && info_.token.empty()) {
       supervisor_->Stop();
       RemoveStateDir();

@@ -22,6 +22,7 @@ struct StackInfo {
   std::string bin_dir;         // where nebula, nebula-api-manager, nebula-worker-agent live
   int port_base = 0;
   std::string token;           // NEBULA_TOKEN: the bootstrap admin token of an auth-required stack, else empty
+  std::string trusted_keys;    // public key file of the key the stack's api-manager signs records with
 
   // Environment for child processes (DOCKER_HOST, NEBULA_ENDPOINT, NEBULA_TOKEN if set, ...).
   std::map<std::string, std::string> Env() const;

@@ -214,6 +214,7 @@ grpc::Status ApiService::ListWorkers(grpc::ServerContext* context, const nebula:
     size_t bytes = 0;
     for (const auto& stored : page.workers) {
       nebula::v1::Worker worker = WorkerFromStored(stored.report, stored.last_seen, now, settings_.lost_after);
+      NameUnknownApps(worker);
       bytes += worker.ByteSizeLong();
       if (bytes > kMaxListResponseBytes && response->workers_size() > 0) {
         page.more = true;
@@ -236,7 +237,21 @@ grpc::Status ApiService::GetWorker(grpc::ServerContext* context, const nebula::v
       throw Error(ErrorCode::kNotFound,
                   "worker " + QuoteForMessage(request->id()) + " not found; ListWorkers shows the workers that reported");
     *response = WorkerFromStored(stored->report, stored->last_seen, NowMicros(), settings_.lost_after);
+    NameUnknownApps(*response);
   });
+}
+
+void ApiService::NameUnknownApps(nebula::v1::Worker& worker) {
+  auto live = [&](const std::string& app) {
+    try {
+      store_.Get(app);
+      return true;
+    } catch (const Error& e) {
+      if (e.code() == ErrorCode::kNotFound) return false;
+      throw;
+    }
+  };
+  for (auto& app : UnknownApps(worker, live)) worker.add_unknown_apps(std::move(app));
 }
 
 nebula::v1::AppStatus ApiService::CurrentStatus(const std::string& app) {

@@ -87,6 +87,8 @@ class ApiService final
                               grpc::ServerWriter<nebula::v1::AppStatus>* writer) override;
 
  private:
+  // Worker.unknown_apps: what it reports on that the store has no live app of.
+  void NameUnknownApps(nebula::v1::Worker& worker);
   nebula::v1::AppStatus CurrentStatus(const std::string& app);
   // The caller of this request, from its "authorization" metadata (kUnauthenticated if refused).
   Caller Authenticate(const grpc::ServerContext& context);

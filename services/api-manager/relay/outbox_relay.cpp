@@ -9,17 +9,55 @@
 
 namespace nebula::api_manager {
 
-OutboxRelay::OutboxRelay(Outbox& outbox, kafka::RecordProducer& producer, RelaySettings settings)
-    : outbox_(outbox), producer_(producer), settings_(std::move(settings)) {}
+OutboxRelay::OutboxRelay(Outbox& outbox, kafka::RecordProducer& producer, RelaySettings settings,
+                         GenerationFence* fence)
+    : outbox_(outbox), producer_(producer), settings_(std::move(settings)), fence_(fence) {}
+
+std::vector<kafka::ProducerRecord> OutboxRelay::Signed(std::vector<kafka::ProducerRecord> records) const {
+  if (!settings_.signing_key) return records;
+  // Tombstones stay null: they only let compaction drop a deleted key, and agents that verify ignore them.
+  for (auto& record : records)
+    if (record.value) record.value = signing::SignRecord(*settings_.signing_key, record.key, *record.value);
+  return records;
+}
+
+void OutboxRelay::TakeOver(std::stop_token stop) {
+  if (fence_) published_ = fence_->Apply(stop);
+}
 
 RelayOutcome OutboxRelay::RelayBatch(std::stop_token stop) {
   RelayOutcome outcome;
   std::vector<OutboxRow> rows = outbox_.Read(settings_.batch_size);
   outcome.read = rows.size();
   if (rows.empty()) return outcome;
-  kafka::BatchDelivery delivery = producer_.Produce(settings_.topic, RecordsOf(rows), stop);
-  RelayStep step = PlanRelayStep(rows, delivery.results);
+  const std::vector<bool> superseded = SupersededRows(rows, published_);
+  std::vector<OutboxRow> to_produce;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (superseded[i]) {
+      spdlog::info("outbox relay: dropping a record of {} older than the topic's", rows[i].key);
+    } else {
+      to_produce.push_back(rows[i]);
+    }
+  }
+  kafka::BatchDelivery delivery;
+  if (!to_produce.empty()) delivery = producer_.Produce(settings_.topic, Signed(RecordsOf(to_produce)), stop);
+  // One result per row again: a superseded row counts as delivered (it is done with).
+  std::vector<kafka::DeliveryResult> results;
+  size_t next = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (superseded[i]) {
+      results.push_back({.delivered = true});
+    } else if (next < delivery.results.size()) {
+      results.push_back(delivery.results[next++]);
+    } else {
+      break;  // no report: not delivered
+    }
+  }
+  RelayStep step = PlanRelayStep(rows, results);
   if (!step.delete_ids.empty()) outbox_.Remove(step.delete_ids);
+  if (fence_) {
+    for (size_t i = 0; i < step.delete_ids.size(); ++i) NotePublished(published_, rows[i].key, rows[i].payload);
+  }
   outcome.delivered = step.delete_ids.size();
   outcome.first_error = step.first_error;
   return outcome;
@@ -39,6 +77,7 @@ void OutboxRelay::Run(std::stop_token stop) {
       }
       database_failures = 0;
       if (!leading) {
+        TakeOver(stop);
         spdlog::info("outbox relay: active (this replica holds the relay lock)");
         leading = true;
         failures = 0;

@@ -28,4 +28,15 @@ std::vector<kafka::ProducerRecord> RecordsOf(const std::vector<OutboxRow>& rows)
   return records;
 }
 
+std::vector<bool> SupersededRows(const std::vector<OutboxRow>& rows, const GenerationsByKey& published) {
+  std::vector<bool> superseded(rows.size(), false);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto newest = published.find(rows[i].key);
+    if (newest == published.end()) continue;
+    const std::optional<int64_t> generation = PublishedGeneration(rows[i].payload);
+    superseded[i] = generation && *generation < newest->second;
+  }
+  return superseded;
+}
+
 }  // namespace nebula::api_manager

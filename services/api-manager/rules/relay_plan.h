@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api-manager/rules/generation_fence.h"
 #include "api-manager/store/outbox.h"
 #include "common/kafka/record_producer.h"
 
@@ -29,5 +30,11 @@ RelayStep PlanRelayStep(const std::vector<OutboxRow>& rows, const std::vector<ka
 std::chrono::milliseconds RelayBackoff(int consecutive_failures);
 
 std::vector<kafka::ProducerRecord> RecordsOf(const std::vector<OutboxRow>& rows);
+
+// superseded[i]: rows[i] carries a generation older than what the topic already holds for its key
+// (outbox rows restored with an older database, written before the generation fence moved their
+// object): the relay deletes them without producing them, so the topic never goes back a generation.
+// Tombstones are never superseded.
+std::vector<bool> SupersededRows(const std::vector<OutboxRow>& rows, const GenerationsByKey& published);
 
 }  // namespace nebula::api_manager

@@ -67,33 +67,56 @@ Worker WorkerFromStored(const std::string& report, Micros last_seen, Micros now,
   worker.set_state(WorkerState(last_seen, now, lost_after));
   worker.set_agent_version(parsed.agent_version());
   worker.set_synced(parsed.synced());
+  *worker.mutable_rejected_records() = parsed.rejected_records();
   return worker;
 }
+
+namespace {
+
+bool ByWorkerId(const HostStatusRow* a, const HostStatusRow* b) { return a->app.worker_id < b->app.worker_id; }
+
+// A host that reports a generation of the app this API never issued: newer than the current one.
+bool Ahead(const HostAppRow& row, int64_t generation) {
+  return row.observed_generation > generation || row.converged_generation > generation;
+}
+
+}  // namespace
 
 AppStatus ComputeAppStatus(const std::string& app, int64_t generation, const std::vector<HostStatusRow>& hosts,
                            Micros now, std::chrono::seconds lost_after) {
   AppStatus status;
   status.set_app(app);
   status.set_generation(generation);
-  std::vector<const HostStatusRow*> failing;
+  std::vector<const HostStatusRow*> failing, ahead;
   for (const auto& host : hosts) {
     if (host.app.app != app || WorkerState(host.last_seen, now, lost_after) == Worker::LOST) continue;
     status.set_hosts_desired(status.hosts_desired() + 1);
-    const bool observed = host.app.observed_generation >= generation;
-    const bool converged = host.app.converged_generation >= generation;
+    if (Ahead(host.app, generation)) {
+      ahead.push_back(&host);
+      continue;
+    }
+    const bool observed = host.app.observed_generation == generation;
+    const bool converged = host.app.converged_generation == generation;
     if (observed) status.set_hosts_observed(status.hosts_observed() + 1);
     if (converged) status.set_hosts_converged(status.hosts_converged() + 1);
     if (observed && !converged && !host.app.errors.empty()) failing.push_back(&host);
   }
-  std::sort(failing.begin(), failing.end(),
-            [](const HostStatusRow* a, const HostStatusRow* b) { return a->app.worker_id < b->app.worker_id; });
+  std::sort(failing.begin(), failing.end(), ByWorkerId);
   for (const HostStatusRow* host : failing) {
     auto* out = status.add_failing_hosts();
     out->set_worker_id(host->app.worker_id);
     out->set_hostname(host->hostname);
     for (const auto& e : host->app.errors) out->add_errors(e);
   }
+  std::sort(ahead.begin(), ahead.end(), ByWorkerId);
+  for (const HostStatusRow* host : ahead) {
+    auto* out = status.add_ahead_hosts();
+    out->set_worker_id(host->app.worker_id);
+    out->set_hostname(host->hostname);
+    out->set_generation(std::max(host->app.observed_generation, host->app.converged_generation));
+  }
   status.set_hosts_failed(static_cast<int32_t>(failing.size()));
+  status.set_hosts_ahead(static_cast<int32_t>(ahead.size()));
   if (status.hosts_failed() > 0) {
     status.set_rollout(AppStatus::FAILED);
   } else if (status.hosts_converged() == status.hosts_desired()) {
@@ -102,6 +125,16 @@ AppStatus ComputeAppStatus(const std::string& app, int64_t generation, const std
     status.set_rollout(AppStatus::PROGRESSING);
   }
   return status;
+}
+
+std::vector<std::string> UnknownApps(const nebula::v1::Worker& worker, const std::function<bool(const std::string&)>& known) {
+  std::vector<std::string> unknown;
+  for (const auto& report : worker.app_reports()) {
+    if (report.app().empty() || known(report.app())) continue;
+    if (std::find(unknown.begin(), unknown.end(), report.app()) == unknown.end()) unknown.push_back(report.app());
+  }
+  std::sort(unknown.begin(), unknown.end());
+  return unknown;
 }
 
 }  // namespace nebula::api_manager

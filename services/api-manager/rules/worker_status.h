@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -54,12 +55,19 @@ nebula::v1::Worker::State WorkerState(Micros last_seen, Micros now, std::chrono:
 nebula::v1::Worker WorkerFromStored(const std::string& report, Micros last_seen, Micros now,
                                     std::chrono::seconds lost_after);
 
-// desired = hosts listing the app that are not LOST; observed/converged = those at >= generation;
-// failed = those with errors that observed the generation (and have not converged on it).
-// failing_hosts ordered by worker id.
+// desired = hosts listing the app that are not LOST; ahead = those reporting a generation above
+// `generation` (one this API never issued: a database restore, a forged record); observed/converged =
+// the others at `generation`; failed = those with errors that observed the generation (and have not
+// converged on it). failing_hosts and ahead_hosts ordered by worker id. A host ahead keeps the rollout
+// from being CONVERGED: it is not running what the API says.
 nebula::v1::AppStatus ComputeAppStatus(const std::string& app, int64_t generation,
                                        const std::vector<HostStatusRow>& hosts, Micros now,
                                        std::chrono::seconds lost_after);
+
+// Apps the worker reports on (AppReports) for which known(app) is false, sorted: what it runs that the
+// API has no live app of.
+std::vector<std::string> UnknownApps(const nebula::v1::Worker& worker,
+                                     const std::function<bool(const std::string&)>& known);
 
 // The rollout is over: WatchAppStatus ends after sending this status.
 inline bool RolloutFinished(const nebula::v1::AppStatus& status) {

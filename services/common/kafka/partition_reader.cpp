@@ -129,7 +129,11 @@ struct PartitionReader::Impl {
     if (count <= 0) return;
 
     std::set<int32_t> wanted;
-    for (const auto& key : keys) wanted.insert(PartitionForKey(key, count));
+    if (options.every_key) {
+      for (int32_t p = 0; p < count; ++p) wanted.insert(p);
+    } else {
+      for (const auto& key : keys) wanted.insert(PartitionForKey(key, count));
+    }
     std::map<int32_t, int64_t> high_marks, low_marks;
     std::set<int32_t> empty;
     for (int32_t p : wanted) {
@@ -212,7 +216,7 @@ struct PartitionReader::Impl {
       case RdKafka::ERR_NO_ERROR: {
         Reached(msg.partition(), msg.offset() + 1);
         const std::string* key = msg.key();
-        if (!key || !keys.count(*key)) return true;
+        if (!key || (!options.every_key && !keys.count(*key))) return true;
         PartitionRecord r;
         r.key = *key;
         if (msg.payload()) r.value = std::string(static_cast<const char*>(msg.payload()), msg.len());

@@ -37,6 +37,9 @@ struct PartitionReaderOptions {
   std::string brokers;
   std::string topic;
   std::vector<std::string> keys;  // only records with these keys are returned
+  // Every partition and every key instead (`keys` is ignored): the api-manager's read of what the whole
+  // topic holds (api-manager/relay/generation_fence.h).
+  bool every_key = false;
   std::string client_id = "nebula";
   // Extra librdkafka properties (TLS, SASL, …), applied last.
   std::map<std::string, std::string> settings;

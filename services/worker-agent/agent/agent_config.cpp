@@ -92,6 +92,19 @@ RegistryCredentials LoadRegistryCredentials(const AgentConfig& config) {
   return credentials;
 }
 
+std::vector<signing::PublicKey> LoadTrustedKeys(const AgentConfig& config) {
+  std::vector<signing::PublicKey> keys;
+  for (const auto& file : config.trusted_key_files) {
+    for (auto& key : signing::LoadPublicKeys(file)) {
+      for (const auto& known : keys)
+        if (known.id == key.id)
+          throw Error(ErrorCode::kInvalidArgument, "trusted key id \"" + key.id + "\" appears twice (" + file + ")");
+      keys.push_back(std::move(key));
+    }
+  }
+  return keys;
+}
+
 int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
   CLI::App cli{"nebula-worker-agent: runs the containers of its apps on this host's dockerd, as desired in Kafka"};
   std::vector<std::string> apps;
@@ -158,6 +171,11 @@ int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
   cli.add_option("--registry-auth-file", config.registry_auth_file,
                  "File of host=user:password lines (registry credentials)")
       ->envname("NEBULA_REGISTRY_AUTH_FILE");
+  cli.add_option("--trusted-keys", config.trusted_key_files,
+                 "Files of public keys (\"ed25519 <key-id> <base64>\" lines) whose signatures this agent accepts on "
+                 "nebula.desired; comma-separated or repeated. Unset: records are not verified")
+      ->envname("NEBULA_TRUSTED_KEYS")
+      ->delimiter(',');
   AddLoggingFlags(cli, config.log_level, config.log_format);
   // NEBULA_AGENT_CONFIG, not NEBULA_CONFIG: that one names the api-manager's file, and the dev stack
   // starts both from one environment.

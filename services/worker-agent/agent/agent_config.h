@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/signing/record_signature.h"
 #include "worker-agent/docker/registry_auth.h"
 
 namespace nebula::agent {
@@ -35,7 +36,14 @@ struct AgentConfig {
   bool docker_config_explicit = false;  // given by flag/env: a missing file is an error
   std::vector<std::string> registry_auth;
   std::string registry_auth_file;
+  // Files of "ed25519 <key-id> <base64 public key>" lines: only records signed by one of these keys
+  // are applied (docs/architecture.md "Trust"). Empty: records are not verified (a warning at start).
+  std::vector<std::string> trusted_key_files;
 };
+
+// The keys of config.trusted_key_files, in file order. Throws nebula::Error naming the file and line,
+// or a key id given twice.
+std::vector<signing::PublicKey> LoadTrustedKeys(const AgentConfig& config);
 
 // The credentials the flags name, read from their files. Throws nebula::Error (never quoting a
 // secret) for unreadable files and malformed entries.

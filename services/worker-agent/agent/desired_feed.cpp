@@ -74,7 +74,13 @@ void DesiredFeed::Run() {
     {
       std::lock_guard lock(mutex_);
       for (const auto& record : records) {
-        const ApplyResult result = view_.Apply(record.key, record.value);
+        std::optional<std::string> value = record.value;
+        if (gate_) {
+          Admission admission = gate_->Admit(record.key, record.value);
+          if (!admission.admitted) continue;
+          value = std::move(admission.value);
+        }
+        const ApplyResult result = view_.Apply(record.key, value);
         if (result == ApplyResult::kApplied) {
           changed = true;
           spdlog::info("desired {}: {} (partition {} offset {})", record.key,

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "worker-agent/agent/record_gate.h"
 #include "worker-agent/core/desired_view.h"
 #include "common/kafka/partition_reader.h"
 
@@ -24,6 +25,9 @@ class DesiredFeed {
   DesiredFeed(const std::string& brokers, const std::map<std::string, std::string>& kafka_settings,
               const std::string& worker_id, DesiredView view, std::function<void()> on_change);
   ~DesiredFeed();
+
+  // Records pass through gate (verification, record_gate.h) before the view sees them. Before Start().
+  void SetGate(RecordGate* gate) { gate_ = gate; }
 
   void Start();
   void Stop();
@@ -44,6 +48,7 @@ class DesiredFeed {
   std::mutex reader_mutex_;
   std::unique_ptr<PartitionReader> reader_;
   std::function<void()> on_change_;
+  RecordGate* gate_ = nullptr;
   mutable std::mutex mutex_;
   DesiredView view_;
   std::atomic<bool> stopping_{false};

@@ -82,6 +82,7 @@ int Run(const nebula::agent::AgentConfig& config) {
                host.cpu_cores, host.memory_mb, config.docker_host, config.kafka_brokers, config.resync_seconds);
 
   const RegistryCredentials credentials = LoadRegistryCredentials(config);
+  std::vector<nebula::signing::PublicKey> trusted_keys = LoadTrustedKeys(config);
   if (!credentials.empty()) {
     std::string hosts;
     for (const auto& entry : credentials) hosts += (hosts.empty() ? "" : ", ") + entry.first;
@@ -114,6 +115,16 @@ int Run(const nebula::agent::AgentConfig& config) {
     if (reconciler) reconciler->Trigger();
     if (cron) cron->Trigger();
   });
+  std::string trusted_ids;
+  for (const auto& key : trusted_keys) trusted_ids += (trusted_ids.empty() ? "" : ", ") + key.id;
+  RecordGate gate(std::move(trusted_keys), status_changed);
+  if (gate.verifying()) {
+    spdlog::info("nebula.desired: applying only records signed by a trusted key ({})", trusted_ids);
+  } else {
+    spdlog::warn("nebula.desired: records are NOT verified (no --trusted-keys): anyone who can write the topic can "
+                 "run containers here");
+  }
+  feed.SetGate(&gate);
   reconciler = std::make_unique<Reconciler>(docker, [&] { return feed.Snapshot(); }, host, settings, options);
   if (!config.device_group.empty()) {
     CronRunnerOptions cron_options;
@@ -160,7 +171,12 @@ int Run(const nebula::agent::AgentConfig& config) {
   report_options.heartbeat = std::chrono::seconds(config.report_interval_seconds);
   report_options.poll = std::chrono::milliseconds(0);  // compared on Notify() and at the heartbeat
   ReportPublisher reports(*producer, config.worker_id,
-                          [&] { return BuildWorkerReport(status(), context); }, report_options);
+                          [&] {
+                            nebula::v1::WorkerReport report = BuildWorkerReport(status(), context);
+                            for (auto& rejection : gate.Rejections()) *report.add_rejected_records() = std::move(rejection);
+                            return report;
+                          },
+                          report_options);
   report_publisher = &reports;
 
   reconciler->Start();

@@ -2,6 +2,9 @@
 // that a standby replica does nothing.
 #include "api-manager/relay/outbox_relay.h"
 
+#include "common/error.h"
+#include "nebula/v1/desired_state.pb.h"
+
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -240,4 +243,99 @@ TEST_CASE("stopping the relay returns promptly and resigns") {
   }
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
   CHECK(outbox.resigned_ >= 1);
+}
+
+namespace {
+
+std::string DesiredRecord(int64_t generation) {
+  nebula::v1::DesiredState state;
+  state.set_generation(generation);
+  return state.SerializeAsString();
+}
+
+class FakeTopic final : public am::PublishedGenerations {
+ public:
+  am::GenerationsByKey Read(std::stop_token) override {
+    ++reads;
+    if (fail) throw nebula::Error(nebula::ErrorCode::kUnavailable, "broker down");
+    return published;
+  }
+  am::GenerationsByKey published;
+  std::atomic<bool> fail{false};
+  std::atomic<int> reads{0};
+};
+
+// Jumps write an outbox row at the new generation, as the PostgreSQL store does.
+class FakeGenerationStore final : public am::GenerationStore {
+ public:
+  explicit FakeGenerationStore(FakeOutbox& outbox) : outbox_(outbox) {}
+  am::GenerationsByKey StoredGenerations() override { return stored; }
+  bool Jump(const am::GenerationJump& jump, const am::WriteInfo& info) override {
+    if (stored[jump.key] != jump.stored) return false;
+    stored[jump.key] = jump.to;
+    actions.push_back(info.action + " " + jump.key + " " + std::to_string(jump.to));
+    outbox_.Add(next_id++, jump.key, DesiredRecord(jump.to));
+    return true;
+  }
+  am::GenerationsByKey stored;
+  std::vector<std::string> actions;
+  int64_t next_id = 100;
+
+ private:
+  FakeOutbox& outbox_;
+};
+
+}  // namespace
+
+TEST_CASE("taking over, the relay first moves every object behind the topic past it") {
+  FakeOutbox outbox;
+  FakeProducer producer;
+  FakeTopic topic;
+  FakeGenerationStore store(outbox);
+  topic.published = {{"app/web", 101}, {"app/db", 2}};
+  store.stored = {{"app/web", 3}, {"app/db", 2}};
+  // Restored with the database: a row older than what the topic already carries.
+  outbox.Add(1, "app/web", DesiredRecord(3));
+  am::GenerationFence fence(topic, store);
+  am::OutboxRelay relay(outbox, producer, FastSettings(), &fence);
+  relay.TakeOver({});
+  CHECK(store.actions == std::vector<std::string>{"GenerationFence app/web 102"});
+  auto outcome = relay.RelayBatch({});
+  CHECK(outcome.read == 2);
+  CHECK(outcome.delivered == 2);
+  CHECK(outbox.size() == 0);
+  // The generation-3 row was dropped, not produced: the topic never goes from 101 back to 3.
+  REQUIRE(producer.produced().size() == 1);
+  CHECK(producer.produced()[0].key == "app/web");
+  CHECK(producer.produced()[0].value == DesiredRecord(102));
+}
+
+TEST_CASE("the relay relays nothing until the fence could read the topic") {
+  FakeOutbox outbox;
+  FakeProducer producer;
+  FakeTopic topic;
+  FakeGenerationStore store(outbox);
+  topic.fail = true;
+  outbox.Add(1, "app/web", DesiredRecord(1));
+  am::GenerationFence fence(topic, store);
+  am::OutboxRelay relay(outbox, producer, FastSettings(), &fence);
+  {
+    std::jthread run([&](std::stop_token stop) { relay.Run(stop); });
+    CHECK(WaitUntil([&] { return topic.reads >= 3; }));
+    CHECK(producer.produced().empty());
+    CHECK(outbox.resigned_ >= 2);  // each failed takeover gives the lock back
+    topic.fail = false;
+    CHECK(WaitUntil([&] { return outbox.size() == 0; }));
+  }
+  CHECK(producer.produced().size() == 1);
+}
+
+TEST_CASE("without a fence the relay relays every row as before") {
+  FakeOutbox outbox;
+  FakeProducer producer;
+  outbox.Add(1, "app/web", DesiredRecord(3));
+  am::OutboxRelay relay(outbox, producer, FastSettings());
+  relay.TakeOver({});
+  CHECK(relay.RelayBatch({}).delivered == 1);
+  CHECK(producer.produced().size() == 1);
 }

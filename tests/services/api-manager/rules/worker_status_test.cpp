@@ -146,22 +146,50 @@ TEST_CASE("app status: no hosts means nothing to wait for", "[unit]") {
   CHECK(am::RolloutFinished(status));
 }
 
-TEST_CASE("app status counts observed and converged at or past the current generation", "[unit]") {
-  AppStatus status = Status({Host("a", 4, 4), Host("b", 5, 4), Host("c", 5, 5), Host("d", 6, 6)});
-  CHECK(status.hosts_desired() == 4);
-  CHECK(status.hosts_observed() == 3);
-  CHECK(status.hosts_converged() == 2);
+TEST_CASE("app status counts observed and converged at the current generation", "[unit]") {
+  AppStatus status = Status({Host("a", 4, 4), Host("b", 5, 4), Host("c", 5, 5)});
+  CHECK(status.hosts_desired() == 3);
+  CHECK(status.hosts_observed() == 2);
+  CHECK(status.hosts_converged() == 1);
   CHECK(status.hosts_failed() == 0);
+  CHECK(status.hosts_ahead() == 0);
   CHECK(status.failing_hosts().empty());
   CHECK(status.rollout() == AppStatus::PROGRESSING);
   CHECK_FALSE(am::RolloutFinished(status));
 }
 
 TEST_CASE("app status is CONVERGED when every desired host converged", "[unit]") {
-  AppStatus status = Status({Host("a", 5, 5), Host("b", 7, 6)});
+  AppStatus status = Status({Host("a", 5, 5), Host("b", 5, 5)});
   CHECK(status.hosts_desired() == 2);
   CHECK(status.hosts_converged() == 2);
   CHECK(status.rollout() == AppStatus::CONVERGED);
+}
+
+TEST_CASE("a host reporting a generation the API never issued is ahead: named, not converged", "[unit]") {
+  // Generation 5 is the API's; 101 came from a restored database's past or a forged record.
+  AppStatus status = Status({Host("z", 101, 101), Host("a", 5, 5), Host("m", 5, 101), Host("b", 6, 4, {"boom"})});
+  CHECK(status.hosts_desired() == 4);
+  CHECK(status.hosts_ahead() == 3);
+  CHECK(status.hosts_observed() == 1);
+  CHECK(status.hosts_converged() == 1);
+  CHECK(status.hosts_failed() == 0);  // errors at a generation the API never issued are not this rollout's
+  REQUIRE(status.ahead_hosts_size() == 3);
+  CHECK(status.ahead_hosts(0).worker_id() == "b");
+  CHECK(status.ahead_hosts(0).generation() == 6);
+  CHECK(status.ahead_hosts(1).worker_id() == "m");
+  CHECK(status.ahead_hosts(1).generation() == 101);
+  CHECK(status.ahead_hosts(2).worker_id() == "z");
+  CHECK(status.ahead_hosts(2).hostname() == "z.example");
+  CHECK(status.rollout() == AppStatus::PROGRESSING);  // never CONVERGED while a host runs something else
+  CHECK_FALSE(am::RolloutFinished(status));
+}
+
+TEST_CASE("unknown apps are the reported apps the API has no live app of, sorted, once each", "[unit]") {
+  Worker worker;
+  for (const char* app : {"web", "ghost", "db", "ghost", "", "attic"}) worker.add_app_reports()->set_app(app);
+  auto known = [](const std::string& app) { return app == "web" || app == "db"; };
+  CHECK(am::UnknownApps(worker, known) == std::vector<std::string>{"attic", "ghost"});
+  CHECK(am::UnknownApps(Worker(), known).empty());
 }
 
 TEST_CASE("LOST hosts are not desired, whatever they reported", "[unit]") {
@@ -175,7 +203,7 @@ TEST_CASE("LOST hosts are not desired, whatever they reported", "[unit]") {
 }
 
 TEST_CASE("failed hosts have errors at the current generation, listed by worker id", "[unit]") {
-  AppStatus status = Status({Host("z", 5, 4, {"port 80 in use", "second"}), Host("a", 6, 4, {"image not found"}),
+  AppStatus status = Status({Host("z", 5, 4, {"port 80 in use", "second"}), Host("a", 5, 4, {"image not found"}),
                              Host("stale", 4, 4, {"old error"}), Host("done", 5, 5, {"left over"}), Host("ok", 5, 5)});
   CHECK(status.hosts_desired() == 5);
   CHECK(status.hosts_observed() == 4);

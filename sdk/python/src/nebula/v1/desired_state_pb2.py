@@ -28,7 +28,7 @@ from nebula.v1 import cron_job_pb2 as nebula_dot_v1_dot_cron__job__pb2
 from nebula.v1 import device_group_pb2 as nebula_dot_v1_dot_device__group__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dnebula/v1/desired_state.proto\x12\tnebula.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x13nebula/v1/app.proto\x1a\x18nebula/v1/cron_job.proto\x1a\x1cnebula/v1/device_group.proto\"\x9f\x02\n\x0c\x44\x65siredState\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x12\n\ngeneration\x18\x02 \x01(\x03\x12\x0f\n\x07\x64\x65leted\x18\x03 \x01(\x08\x12/\n\x0b\x63ommit_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1d\n\x03\x61pp\x18\n \x01(\x0b\x32\x0e.nebula.v1.AppH\x00\x12.\n\x0c\x64\x65vice_group\x18\x0b \x01(\x0b\x32\x16.nebula.v1.DeviceGroupH\x00\x12&\n\x08\x63ron_job\x18\x0c \x01(\x0b\x32\x12.nebula.v1.CronJobH\x00\x12+\n\x06global\x18\r \x01(\x0b\x32\x19.nebula.v1.GlobalSettingsH\x00\x42\x08\n\x06object\"*\n\x0eGlobalSettings\x12\x18\n\x10prune_generation\x18\x01 \x01(\x03\x42\x41Z?github.com/nebula-orchestrator/nebula/gen/go/nebula/v1;nebulav1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dnebula/v1/desired_state.proto\x12\tnebula.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x13nebula/v1/app.proto\x1a\x18nebula/v1/cron_job.proto\x1a\x1cnebula/v1/device_group.proto\"\x9f\x02\n\x0c\x44\x65siredState\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x12\n\ngeneration\x18\x02 \x01(\x03\x12\x0f\n\x07\x64\x65leted\x18\x03 \x01(\x08\x12/\n\x0b\x63ommit_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1d\n\x03\x61pp\x18\n \x01(\x0b\x32\x0e.nebula.v1.AppH\x00\x12.\n\x0c\x64\x65vice_group\x18\x0b \x01(\x0b\x32\x16.nebula.v1.DeviceGroupH\x00\x12&\n\x08\x63ron_job\x18\x0c \x01(\x0b\x32\x12.nebula.v1.CronJobH\x00\x12+\n\x06global\x18\r \x01(\x0b\x32\x19.nebula.v1.GlobalSettingsH\x00\x42\x08\n\x06object\"*\n\x0eGlobalSettings\x12\x18\n\x10prune_generation\x18\x01 \x01(\x03\"B\n\x0cSignedRecord\x12\x0f\n\x07payload\x18\x64 \x01(\x0c\x12\x0e\n\x06key_id\x18\x65 \x01(\t\x12\x11\n\tsignature\x18\x66 \x01(\x0c\x42\x41Z?github.com/nebula-orchestrator/nebula/gen/go/nebula/v1;nebulav1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,4 +40,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DESIREDSTATE']._serialized_end=442
   _globals['_GLOBALSETTINGS']._serialized_start=444
   _globals['_GLOBALSETTINGS']._serialized_end=486
+  _globals['_SIGNEDRECORD']._serialized_start=488
+  _globals['_SIGNEDRECORD']._serialized_end=554
 # @@protoc_insertion_point(module_scope)

@@ -32,3 +32,13 @@ class GlobalSettings(_message.Message):
     PRUNE_GENERATION_FIELD_NUMBER: _ClassVar[int]
     prune_generation: int
     def __init__(self, prune_generation: _Optional[int] = ...) -> None: ...
+
+class SignedRecord(_message.Message):
+    __slots__ = ("payload", "key_id", "signature")
+    PAYLOAD_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    payload: bytes
+    key_id: str
+    signature: bytes
+    def __init__(self, payload: _Optional[bytes] = ..., key_id: _Optional[str] = ..., signature: _Optional[bytes] = ...) -> None: ...

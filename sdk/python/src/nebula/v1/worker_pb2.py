@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from nebula.v1 import worker_report_pb2 as nebula_dot_v1_dot_worker__report__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16nebula/v1/worker.proto\x12\tnebula.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dnebula/v1/worker_report.proto\"\xcd\x02\n\x06Worker\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08hostname\x18\x02 \x01(\t\x12\x0c\n\x04\x61pps\x18\x03 \x03(\t\x12\x14\n\x0c\x64\x65vice_group\x18\x04 \x01(\t\x12)\n\x0b\x61pp_reports\x18\x05 \x03(\x0b\x32\x14.nebula.v1.AppReport\x12\"\n\x04host\x18\x06 \x01(\x0b\x32\x14.nebula.v1.HostFacts\x12-\n\tlast_seen\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x05state\x18\x08 \x01(\x0e\x32\x17.nebula.v1.Worker.State\x12\x15\n\ragent_version\x18\t \x01(\t\x12\x0e\n\x06synced\x18\n \x01(\x08\"4\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\n\n\x06ONLINE\x10\x01\x12\x08\n\x04LOST\x10\x02\"\xb8\x02\n\tAppStatus\x12\x0b\n\x03\x61pp\x18\x01 \x01(\t\x12\x12\n\ngeneration\x18\x02 \x01(\x03\x12\x15\n\rhosts_desired\x18\x03 \x01(\x05\x12\x16\n\x0ehosts_observed\x18\x04 \x01(\x05\x12\x17\n\x0fhosts_converged\x18\x05 \x01(\x05\x12\x14\n\x0chosts_failed\x18\x06 \x01(\x05\x12-\n\rfailing_hosts\x18\x07 \x03(\x0b\x32\x16.nebula.v1.FailingHost\x12-\n\x07rollout\x18\x08 \x01(\x0e\x32\x1c.nebula.v1.AppStatus.Rollout\"N\n\x07Rollout\x12\x17\n\x13ROLLOUT_UNSPECIFIED\x10\x00\x12\x0f\n\x0bPROGRESSING\x10\x01\x12\r\n\tCONVERGED\x10\x02\x12\n\n\x06\x46\x41ILED\x10\x03\"B\n\x0b\x46\x61ilingHost\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x10\n\x08hostname\x18\x02 \x01(\t\x12\x0e\n\x06\x65rrors\x18\x03 \x03(\tBAZ?github.com/nebula-orchestrator/nebula/gen/go/nebula/v1;nebulav1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16nebula/v1/worker.proto\x12\tnebula.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dnebula/v1/worker_report.proto\"\x98\x03\n\x06Worker\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08hostname\x18\x02 \x01(\t\x12\x0c\n\x04\x61pps\x18\x03 \x03(\t\x12\x14\n\x0c\x64\x65vice_group\x18\x04 \x01(\t\x12)\n\x0b\x61pp_reports\x18\x05 \x03(\x0b\x32\x14.nebula.v1.AppReport\x12\"\n\x04host\x18\x06 \x01(\x0b\x32\x14.nebula.v1.HostFacts\x12-\n\tlast_seen\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12&\n\x05state\x18\x08 \x01(\x0e\x32\x17.nebula.v1.Worker.State\x12\x15\n\ragent_version\x18\t \x01(\t\x12\x0e\n\x06synced\x18\n \x01(\x08\x12\x14\n\x0cunknown_apps\x18\x0b \x03(\t\x12\x33\n\x10rejected_records\x18\x0c \x03(\x0b\x32\x19.nebula.v1.RejectedRecord\"4\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\n\n\x06ONLINE\x10\x01\x12\x08\n\x04LOST\x10\x02\"\xf8\x02\n\tAppStatus\x12\x0b\n\x03\x61pp\x18\x01 \x01(\t\x12\x12\n\ngeneration\x18\x02 \x01(\x03\x12\x15\n\rhosts_desired\x18\x03 \x01(\x05\x12\x16\n\x0ehosts_observed\x18\x04 \x01(\x05\x12\x17\n\x0fhosts_converged\x18\x05 \x01(\x05\x12\x14\n\x0chosts_failed\x18\x06 \x01(\x05\x12-\n\rfailing_hosts\x18\x07 \x03(\x0b\x32\x16.nebula.v1.FailingHost\x12-\n\x07rollout\x18\x08 \x01(\x0e\x32\x1c.nebula.v1.AppStatus.Rollout\x12\x13\n\x0bhosts_ahead\x18\t \x01(\x05\x12)\n\x0b\x61head_hosts\x18\n \x03(\x0b\x32\x14.nebula.v1.AheadHost\"N\n\x07Rollout\x12\x17\n\x13ROLLOUT_UNSPECIFIED\x10\x00\x12\x0f\n\x0bPROGRESSING\x10\x01\x12\r\n\tCONVERGED\x10\x02\x12\n\n\x06\x46\x41ILED\x10\x03\"D\n\tAheadHost\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x10\n\x08hostname\x18\x02 \x01(\t\x12\x12\n\ngeneration\x18\x03 \x01(\x03\"B\n\x0b\x46\x61ilingHost\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x10\n\x08hostname\x18\x02 \x01(\t\x12\x0e\n\x06\x65rrors\x18\x03 \x03(\tBAZ?github.com/nebula-orchestrator/nebula/gen/go/nebula/v1;nebulav1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,13 +35,15 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'Z?github.com/nebula-orchestrator/nebula/gen/go/nebula/v1;nebulav1'
   _globals['_WORKER']._serialized_start=102
-  _globals['_WORKER']._serialized_end=435
-  _globals['_WORKER_STATE']._serialized_start=383
-  _globals['_WORKER_STATE']._serialized_end=435
-  _globals['_APPSTATUS']._serialized_start=438
-  _globals['_APPSTATUS']._serialized_end=750
-  _globals['_APPSTATUS_ROLLOUT']._serialized_start=672
-  _globals['_APPSTATUS_ROLLOUT']._serialized_end=750
-  _globals['_FAILINGHOST']._serialized_start=752
-  _globals['_FAILINGHOST']._serialized_end=818
+  _globals['_WORKER']._serialized_end=510
+  _globals['_WORKER_STATE']._serialized_start=458
+  _globals['_WORKER_STATE']._serialized_end=510
+  _globals['_APPSTATUS']._serialized_start=513
+  _globals['_APPSTATUS']._serialized_end=889
+  _globals['_APPSTATUS_ROLLOUT']._serialized_start=811
+  _globals['_APPSTATUS_ROLLOUT']._serialized_end=889
+  _globals['_AHEADHOST']._serialized_start=891
+  _globals['_AHEADHOST']._serialized_end=959
+  _globals['_FAILINGHOST']._serialized_start=961
+  _globals['_FAILINGHOST']._serialized_end=1027
 # @@protoc_insertion_point(module_scope)

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dnebula/v1/worker_report.proto\x12\tnebula.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xfa\x02\n\x0cWorkerReport\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x10\n\x08hostname\x18\x02 \x01(\t\x12\x0c\n\x04\x61pps\x18\x03 \x03(\t\x12\x14\n\x0c\x64\x65vice_group\x18\x04 \x01(\t\x12)\n\x0b\x61pp_reports\x18\x05 \x03(\x0b\x32\x14.nebula.v1.AppReport\x12\"\n\x04host\x18\x06 \x01(\x0b\x32\x14.nebula.v1.HostFacts\x12/\n\x0breport_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\ragent_version\x18\x08 \x01(\t\x12\x0e\n\x06synced\x18\t \x01(\x08\x12\x32\n\x10\x63ron_job_reports\x18\n \x03(\x0b\x32\x18.nebula.v1.CronJobReport\x12%\n\x1d\x64\x65vice_group_prune_generation\x18\x0b \x01(\x03\x12\x1f\n\x17global_prune_generation\x18\x0c \x01(\x03\"\x99\x02\n\rCronJobReport\x12\x10\n\x08\x63ron_job\x18\x01 \x01(\t\x12\x1b\n\x13observed_generation\x18\x02 \x01(\x03\x12\x33\n\x0flast_start_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10last_finish_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0elast_exit_code\x18\x05 \x01(\x05\x12\x13\n\x0brunning_now\x18\x06 \x01(\x08\x12\x31\n\rnext_run_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x65rrors\x18\x08 \x03(\t\"\xca\x01\n\tAppReport\x12\x0b\n\x03\x61pp\x18\x01 \x01(\t\x12\x1b\n\x13observed_generation\x18\x02 \x01(\x03\x12\x1c\n\x14\x63onverged_generation\x18\x03 \x01(\x03\x12\x1a\n\x12\x64\x65sired_containers\x18\x04 \x01(\x05\x12\x1a\n\x12running_containers\x18\x05 \x01(\x05\x12-\n\ncontainers\x18\x06 \x03(\x0b\x32\x19.nebula.v1.ContainerState\x12\x0e\n\x06\x65rrors\x18\x07 \x03(\t\"\x93\x01\n\x0e\x43ontainerState\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05index\x18\x03 \x01(\x05\x12\x12\n\ngeneration\x18\x04 \x01(\x03\x12\r\n\x05state\x18\x05 \x01(\t\x12\x0e\n\x06health\x18\x06 \x01(\t\x12\x13\n\x0b\x63onfig_hash\x18\x07 \x01(\t\x12\x10\n\x08image_id\x18\x08 \x01(\t\"_\n\tHostFacts\x12\x11\n\tcpu_cores\x18\x01 \x01(\x05\x12\x11\n\tmemory_mb\x18\x02 \x01(\x03\x12\x14\n\x0c\x64isk_free_mb\x18\x03 \x01(\x03\x12\x16\n\x0e\x64ocker_version\x18\x04 \x01(\tBAZ?github.com/nebula-orchestrator/nebula/gen/go/nebula/v1;nebulav1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dnebula/v1/worker_report.proto\x12\tnebula.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xaf\x03\n\x0cWorkerReport\x12\x11\n\tworker_id\x18\x01 \x01(\t\x12\x10\n\x08hostname\x18\x02 \x01(\t\x12\x0c\n\x04\x61pps\x18\x03 \x03(\t\x12\x14\n\x0c\x64\x65vice_group\x18\x04 \x01(\t\x12)\n\x0b\x61pp_reports\x18\x05 \x03(\x0b\x32\x14.nebula.v1.AppReport\x12\"\n\x04host\x18\x06 \x01(\x0b\x32\x14.nebula.v1.HostFacts\x12/\n\x0breport_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\ragent_version\x18\x08 \x01(\t\x12\x0e\n\x06synced\x18\t \x01(\x08\x12\x32\n\x10\x63ron_job_reports\x18\n \x03(\x0b\x32\x18.nebula.v1.CronJobReport\x12%\n\x1d\x64\x65vice_group_prune_generation\x18\x0b \x01(\x03\x12\x1f\n\x17global_prune_generation\x18\x0c \x01(\x03\x12\x33\n\x10rejected_records\x18\r \x03(\x0b\x32\x19.nebula.v1.RejectedRecord\"s\n\x0eRejectedRecord\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1a\n\x12\x63laimed_generation\x18\x04 \x01(\x03\"\x99\x02\n\rCronJobReport\x12\x10\n\x08\x63ron_job\x18\x01 \x01(\t\x12\x1b\n\x13observed_generation\x18\x02 \x01(\x03\x12\x33\n\x0flast_start_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x34\n\x10last_finish_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0elast_exit_code\x18\x05 \x01(\x05\x12\x13\n\x0brunning_now\x18\x06 \x01(\x08\x12\x31\n\rnext_run_time\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x65rrors\x18\x08 \x03(\t\"\xca\x01\n\tAppReport\x12\x0b\n\x03\x61pp\x18\x01 \x01(\t\x12\x1b\n\x13observed_generation\x18\x02 \x01(\x03\x12\x1c\n\x14\x63onverged_generation\x18\x03 \x01(\x03\x12\x1a\n\x12\x64\x65sired_containers\x18\x04 \x01(\x05\x12\x1a\n\x12running_containers\x18\x05 \x01(\x05\x12-\n\ncontainers\x18\x06 \x03(\x0b\x32\x19.nebula.v1.ContainerState\x12\x0e\n\x06\x65rrors\x18\x07 \x03(\t\"\x93\x01\n\x0e\x43ontainerState\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05index\x18\x03 \x01(\x05\x12\x12\n\ngeneration\x18\x04 \x01(\x03\x12\r\n\x05state\x18\x05 \x01(\t\x12\x0e\n\x06health\x18\x06 \x01(\t\x12\x13\n\x0b\x63onfig_hash\x18\x07 \x01(\t\x12\x10\n\x08image_id\x18\x08 \x01(\t\"_\n\tHostFacts\x12\x11\n\tcpu_cores\x18\x01 \x01(\x05\x12\x11\n\tmemory_mb\x18\x02 \x01(\x03\x12\x14\n\x0c\x64isk_free_mb\x18\x03 \x01(\x03\x12\x16\n\x0e\x64ocker_version\x18\x04 \x01(\tBAZ?github.com/nebula-orchestrator/nebula/gen/go/nebula/v1;nebulav1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,13 +34,15 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'Z?github.com/nebula-orchestrator/nebula/gen/go/nebula/v1;nebulav1'
   _globals['_WORKERREPORT']._serialized_start=78
-  _globals['_WORKERREPORT']._serialized_end=456
-  _globals['_CRONJOBREPORT']._serialized_start=459
-  _globals['_CRONJOBREPORT']._serialized_end=740
-  _globals['_APPREPORT']._serialized_start=743
-  _globals['_APPREPORT']._serialized_end=945
-  _globals['_CONTAINERSTATE']._serialized_start=948
-  _globals['_CONTAINERSTATE']._serialized_end=1095
-  _globals['_HOSTFACTS']._serialized_start=1097
-  _globals['_HOSTFACTS']._serialized_end=1192
+  _globals['_WORKERREPORT']._serialized_end=509
+  _globals['_REJECTEDRECORD']._serialized_start=511
+  _globals['_REJECTEDRECORD']._serialized_end=626
+  _globals['_CRONJOBREPORT']._serialized_start=629
+  _globals['_CRONJOBREPORT']._serialized_end=910
+  _globals['_APPREPORT']._serialized_start=913
+  _globals['_APPREPORT']._serialized_end=1115
+  _globals['_CONTAINERSTATE']._serialized_start=1118
+  _globals['_CONTAINERSTATE']._serialized_end=1265
+  _globals['_HOSTFACTS']._serialized_start=1267
+  _globals['_HOSTFACTS']._serialized_end=1362
 # @@protoc_insertion_point(module_scope)

@@ -7,7 +7,7 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class WorkerReport(_message.Message):
-    __slots__ = ("worker_id", "hostname", "apps", "device_group", "app_reports", "host", "report_time", "agent_version", "synced", "cron_job_reports", "device_group_prune_generation", "global_prune_generation")
+    __slots__ = ("worker_id", "hostname", "apps", "device_group", "app_reports", "host", "report_time", "agent_version", "synced", "cron_job_reports", "device_group_prune_generation", "global_prune_generation", "rejected_records")
     WORKER_ID_FIELD_NUMBER: _ClassVar[int]
     HOSTNAME_FIELD_NUMBER: _ClassVar[int]
     APPS_FIELD_NUMBER: _ClassVar[int]
@@ -20,6 +20,7 @@ class WorkerReport(_message.Message):
     CRON_JOB_REPORTS_FIELD_NUMBER: _ClassVar[int]
     DEVICE_GROUP_PRUNE_GENERATION_FIELD_NUMBER: _ClassVar[int]
     GLOBAL_PRUNE_GENERATION_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_RECORDS_FIELD_NUMBER: _ClassVar[int]
     worker_id: str
     hostname: str
     apps: _containers.RepeatedScalarFieldContainer[str]
@@ -32,7 +33,20 @@ class WorkerReport(_message.Message):
     cron_job_reports: _containers.RepeatedCompositeFieldContainer[CronJobReport]
     device_group_prune_generation: int
     global_prune_generation: int
-    def __init__(self, worker_id: _Optional[str] = ..., hostname: _Optional[str] = ..., apps: _Optional[_Iterable[str]] = ..., device_group: _Optional[str] = ..., app_reports: _Optional[_Iterable[_Union[AppReport, _Mapping]]] = ..., host: _Optional[_Union[HostFacts, _Mapping]] = ..., report_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., agent_version: _Optional[str] = ..., synced: bool = ..., cron_job_reports: _Optional[_Iterable[_Union[CronJobReport, _Mapping]]] = ..., device_group_prune_generation: _Optional[int] = ..., global_prune_generation: _Optional[int] = ...) -> None: ...
+    rejected_records: _containers.RepeatedCompositeFieldContainer[RejectedRecord]
+    def __init__(self, worker_id: _Optional[str] = ..., hostname: _Optional[str] = ..., apps: _Optional[_Iterable[str]] = ..., device_group: _Optional[str] = ..., app_reports: _Optional[_Iterable[_Union[AppReport, _Mapping]]] = ..., host: _Optional[_Union[HostFacts, _Mapping]] = ..., report_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., agent_version: _Optional[str] = ..., synced: bool = ..., cron_job_reports: _Optional[_Iterable[_Union[CronJobReport, _Mapping]]] = ..., device_group_prune_generation: _Optional[int] = ..., global_prune_generation: _Optional[int] = ..., rejected_records: _Optional[_Iterable[_Union[RejectedRecord, _Mapping]]] = ...) -> None: ...
+
+class RejectedRecord(_message.Message):
+    __slots__ = ("key", "reason", "time", "claimed_generation")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    CLAIMED_GENERATION_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    reason: str
+    time: _timestamp_pb2.Timestamp
+    claimed_generation: int
+    def __init__(self, key: _Optional[str] = ..., reason: _Optional[str] = ..., time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., claimed_generation: _Optional[int] = ...) -> None: ...
 
 class CronJobReport(_message.Message):
     __slots__ = ("cron_job", "observed_generation", "last_start_time", "last_finish_time", "last_exit_code", "running_now", "next_run_time", "errors")
