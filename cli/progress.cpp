@@ -34,12 +34,21 @@ std::string ProgressLine(const v1::AppStatus& status) {
          std::to_string(status.hosts_observed()) + " observed (" + v1::AppStatus::Rollout_Name(status.rollout()) + ")";
 }
 
+namespace {
+
+// "  worker w1 (edge-1)": the hostname only where it says more than the id.
+std::string HostLabel(const std::string& worker_id, const std::string& hostname) {
+  std::string label = "  worker " + worker_id;
+  if (!hostname.empty() && hostname != worker_id) label += " (" + hostname + ")";
+  return label;
+}
+
+}  // namespace
+
 std::string FailingHosts(const v1::AppStatus& status) {
   std::string out;
   for (const auto& host : status.failing_hosts()) {
-    out += "  worker " + host.worker_id();
-    if (!host.hostname().empty() && host.hostname() != host.worker_id()) out += " (" + host.hostname() + ")";
-    out += ":";
+    out += HostLabel(host.worker_id(), host.hostname()) + ":";
     for (int i = 0; i < host.errors_size(); ++i) out += (i ? "; " : " ") + host.errors(i);
     out += "\n";
   }
@@ -49,9 +58,7 @@ std::string FailingHosts(const v1::AppStatus& status) {
 std::string AheadHosts(const v1::AppStatus& status) {
   std::string out;
   for (const auto& host : status.ahead_hosts()) {
-    out += "  worker " + host.worker_id();
-    if (!host.hostname().empty() && host.hostname() != host.worker_id()) out += " (" + host.hostname() + ")";
-    out += ": runs generation " + std::to_string(host.generation()) + ", the API is at " +
+    out += HostLabel(host.worker_id(), host.hostname()) + ": runs generation " + std::to_string(host.generation()) + ", the API is at " +
            std::to_string(status.generation()) + "\n";
   }
   return out;

@@ -227,6 +227,14 @@ CommandResult RunDocker(std::vector<std::string> args) {
   return Run(args, SharedStack().Env());
 }
 
+RemoveContainersOfWorker::~RemoveContainersOfWorker() {
+  auto ps = RunDocker({"ps", "-aq", "--filter", "label=dev.nebula.worker=" + worker});
+  std::vector<std::string> argv{"rm", "-f"};
+  std::istringstream ids(ps.out);
+  for (std::string id; ids >> id;) argv.push_back(id);
+  if (argv.size() > 2) RunDocker(argv);
+}
+
 bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout,
                 std::chrono::milliseconds interval) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

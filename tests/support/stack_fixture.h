@@ -59,6 +59,13 @@ CommandResult Run(const std::vector<std::string>& argv, const std::map<std::stri
 CommandResult RunNebula(std::vector<std::string> args);
 CommandResult RunDocker(std::vector<std::string> args);
 
+// Removes (docker rm -f) every container labelled dev.nebula.worker=worker when it goes out of scope:
+// the containers of an agent a test started outlive that agent, as they should.
+struct RemoveContainersOfWorker {
+  ~RemoveContainersOfWorker();
+  std::string worker;
+};
+
 // Polls pred until it is true or the timeout passes; returns the last result.
 bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout,
                 std::chrono::milliseconds interval = std::chrono::milliseconds(250));

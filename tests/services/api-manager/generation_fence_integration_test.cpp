@@ -8,6 +8,8 @@
 
 #include <pqxx/pqxx>
 
+#include <tuple>
+
 #include "common/desired_keys.h"
 #include "common/kafka/record_producer.h"
 #include "nebula/v1/api_manager.grpc.pb.h"
@@ -125,23 +127,40 @@ Running RunningContainer(const std::string& worker) {
   return {id, env.out.substr(at + 9, env.out.find('\n', at) - at - 9)};
 }
 
-// The agent's containers outlive it (as they should): removed when the test case ends.
-struct RemoveContainersOf {
-  ~RemoveContainersOf() {
-    auto ps = nt::RunDocker({"ps", "-aq", "--filter", "label=dev.nebula.worker=" + worker});
-    std::vector<std::string> argv{"rm", "-f"};
-    for (size_t at = 0, end; (end = ps.out.find('\n', at)) != std::string::npos; at = end + 1)
-      argv.push_back(ps.out.substr(at, end - at));
-    if (argv.size() > 2) nt::RunDocker(argv);
-  }
-  std::string worker;
-};
-
 bool Converged(Api& api, int64_t generation) {
   auto status = api.Status();
   return status.generation() == generation && status.rollout() == nebula::v1::AppStatus::CONVERGED &&
          status.hosts_converged() == 1;
 }
+
+// This test's own api-manager over a database of its own, and one agent of the app on the stack's dockerd.
+struct FenceScene {
+  FenceScene(const std::string& worker_prefix, int port_offset)
+      : stack(nt::SharedStack()),
+        db(stack),
+        endpoint("127.0.0.1:" + std::to_string(nt::TestPort(port_offset))),
+        worker(worker_prefix + "-" + std::to_string(::getpid())),
+        cleanup{worker},
+        api_manager(StartApiManager(stack, db.url, endpoint, worker + "-api-manager-1.log")),
+        agent({stack.bin_dir + "/nebula-worker-agent", "--apps", kApp, "--worker-id", worker, "--kafka-brokers",
+               stack.kafka_brokers, "--docker-host", stack.docker_host, "--listen",
+               "127.0.0.1:" + std::to_string(nt::TestPort(port_offset + 1)), "--resync-seconds", "300"},
+              {}, stack.state_dir + "/" + worker + "-agent.log"),
+        api(endpoint) {}
+
+  void RestartApiManager() {
+    api_manager->Stop();
+    api_manager = StartApiManager(stack, db.url, endpoint, worker + "-api-manager-2.log");
+  }
+
+  const nt::StackInfo& stack;
+  FenceDatabase db;
+  std::string endpoint, worker;
+  nt::RemoveContainersOfWorker cleanup;  // before the agent: removes its containers after it stopped
+  std::unique_ptr<nt::BackgroundProcess> api_manager;
+  nt::BackgroundProcess agent;
+  Api api;
+};
 
 void Restore(const FenceDatabase& db, const std::string& dump) {
   auto restore = nt::Run({"pg_restore", "--clean", "--if-exists", "--no-owner", "-d", db.url, dump});
@@ -152,18 +171,8 @@ void Restore(const FenceDatabase& db, const std::string& dump) {
 }  // namespace
 
 TEST_CASE("after a restore from an older dump, the API moves past the topic: no host frozen, nothing replaced twice") {
-  const nt::StackInfo& stack = nt::SharedStack();
-  FenceDatabase db(stack);
-  const std::string endpoint = "127.0.0.1:" + std::to_string(nt::TestPort(0));
-  const std::string worker = "fence-" + std::to_string(::getpid());
-  RemoveContainersOf cleanup{worker};
-  auto api_manager = StartApiManager(stack, db.url, endpoint, "fence-api-manager-1.log");
-  nt::BackgroundProcess agent({stack.bin_dir + "/nebula-worker-agent", "--apps", kApp, "--worker-id", worker,
-                               "--kafka-brokers", stack.kafka_brokers, "--docker-host", stack.docker_host, "--listen",
-                               "127.0.0.1:" + std::to_string(nt::TestPort(1)), "--resync-seconds", "300"},
-                              {}, stack.state_dir + "/fence-agent.log");
-  Api api(endpoint);
-
+  FenceScene scene("fence", 0);
+  auto [stack, db, api, agent, worker] = std::tie(scene.stack, scene.db, scene.api, scene.agent, scene.worker);
   api.SetGreeting(stack.sample_image, "one", /*create=*/true);
   REQUIRE(nt::Eventually([&] { return Converged(api, 1); }, 60s));
   const std::string dump = stack.state_dir + "/fence-before.dump";
@@ -178,9 +187,9 @@ TEST_CASE("after a restore from an older dump, the API moves past the topic: no 
   REQUIRE(before.greeting == "one");
 
   // The operator restores the database: it is back at generation 1, the topic and the host at 6.
-  api_manager->Stop();
+  scene.api_manager->Stop();
   Restore(db, dump);
-  api_manager = StartApiManager(stack, db.url, endpoint, "fence-api-manager-2.log");
+  scene.api_manager = StartApiManager(stack, db.url, scene.endpoint, worker + "-api-manager-2.log");
 
   // The relay moved the app past the topic (6 → 7) with the spec the database holds.
   REQUIRE(nt::Eventually([&] { return Converged(api, 7); }, 60s));
@@ -202,17 +211,8 @@ TEST_CASE("after a restore from an older dump, the API moves past the topic: no 
 }
 
 TEST_CASE("a record the API did not write, with a generation from the future: the host is named as ahead") {
-  const nt::StackInfo& stack = nt::SharedStack();
-  FenceDatabase db(stack);
-  const std::string endpoint = "127.0.0.1:" + std::to_string(nt::TestPort(2));
-  const std::string worker = "ahead-" + std::to_string(::getpid());
-  RemoveContainersOf cleanup{worker};
-  auto api_manager = StartApiManager(stack, db.url, endpoint, "ahead-api-manager-1.log");
-  nt::BackgroundProcess agent({stack.bin_dir + "/nebula-worker-agent", "--apps", kApp, "--worker-id", worker,
-                               "--kafka-brokers", stack.kafka_brokers, "--docker-host", stack.docker_host, "--listen",
-                               "127.0.0.1:" + std::to_string(nt::TestPort(3)), "--resync-seconds", "300"},
-                              {}, stack.state_dir + "/ahead-agent.log");
-  Api api(endpoint);
+  FenceScene scene("ahead", 2);
+  auto [stack, api, agent, worker] = std::tie(scene.stack, scene.api, scene.agent, scene.worker);
   // The first test's app may still be on the topic at a higher generation: this API moves past it.
   const int64_t created = api.SetGreeting(stack.sample_image, "mine", /*create=*/true).generation();
   REQUIRE(nt::Eventually([&] { return Converged(api, created); }, 60s));
@@ -238,13 +238,12 @@ TEST_CASE("a record the API did not write, with a generation from the future: th
   REQUIRE(status.ahead_hosts_size() == 1);
   CHECK(status.ahead_hosts(0).worker_id() == worker);
   CHECK(status.ahead_hosts(0).generation() == created + 100);
-  auto cli = nt::RunNebula({"--endpoint", endpoint, "apps", "status", kApp});
+  auto cli = nt::RunNebula({"--endpoint", scene.endpoint, "apps", "status", kApp});
   CHECK(cli.out.find(worker) != std::string::npos);
   CHECK(cli.out.find("ahead") != std::string::npos);
 
   // A restarted api-manager moves the app past the forged generation: the host runs the API's spec.
-  api_manager->Stop();
-  api_manager = StartApiManager(stack, db.url, endpoint, "ahead-api-manager-2.log");
+  scene.RestartApiManager();
   REQUIRE(nt::Eventually([&] { return Converged(api, created + 101); }, 60s));
   CHECK(RunningContainer(worker).greeting == "mine");
   INFO(agent.LogTail());

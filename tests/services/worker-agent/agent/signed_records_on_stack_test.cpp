@@ -47,22 +47,12 @@ std::string Record(int64_t generation, bool privileged, const std::string& image
   return state.SerializeAsString();
 }
 
-struct RemoveContainers {
-  ~RemoveContainers() {
-    auto ps = nebula::testing::RunDocker({"ps", "-aq", "--filter", "label=dev.nebula.worker=" + Worker()});
-    std::vector<std::string> argv{"rm", "-f"};
-    for (size_t at = 0, end; (end = ps.out.find('\n', at)) != std::string::npos; at = end + 1)
-      argv.push_back(ps.out.substr(at, end - at));
-    if (argv.size() > 2) nebula::testing::RunDocker(argv);
-  }
-};
-
 }  // namespace
 
 TEST_CASE("a producer without the API's key gets no privileged container onto a verifying agent") {
   const auto& stack = SharedStack();
   REQUIRE_FALSE(stack.trusted_keys.empty());  // the dev stack signs: its stack.env names the public key
-  RemoveContainers cleanup;
+  nebula::testing::RemoveContainersOfWorker cleanup{Worker()};
   BackgroundProcess agent({stack.bin_dir + "/nebula-worker-agent", "--apps", kApp, "--worker-id", Worker(),
                            "--kafka-brokers", stack.kafka_brokers, "--docker-host", stack.docker_host, "--listen",
                            "127.0.0.1:" + std::to_string(TestPort(10)), "--trusted-keys", stack.trusted_keys,
