@@ -245,6 +245,7 @@ std::string RenderStackEnv(const StackEnv& env) {
       << "NEBULA_GATEWAY_URL=http://" << Loopback(env.ports.Gateway()) << "\n";
   if (!env.token.empty()) out << "NEBULA_TOKEN=" << env.token << "\n";
   if (!env.trusted_keys.empty()) out << "NEBULA_TRUSTED_KEYS=" << env.trusted_keys.string() << "\n";
+  if (!env.signing_key.empty()) out << "NEBULA_SIGNING_KEY_FILE=" << env.signing_key.string() << "\n";
   return out.str();
 }
 

@@ -130,6 +130,7 @@ struct StackEnv {
   int agents = 1;
   std::string token;  // NEBULA_TOKEN (--auth required only); stack.env is mode 0600
   std::filesystem::path trusted_keys;  // NEBULA_TRUSTED_KEYS: what the stack's agents trust
+  std::filesystem::path signing_key;   // NEBULA_SIGNING_KEY_FILE: for more api-manager replicas
 };
 std::string RenderStackEnv(const StackEnv& env);
 // KEY=VALUE lines back into a map (blank lines and '#' comments skipped).

@@ -249,7 +249,7 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
         return std::string("ready");
       });
     }
-    const StackEnv env{ports, paths.state, docker_host, options.agents, admin_token, keys.trusted};
+    const StackEnv env{ports, paths.state, docker_host, options.agents, admin_token, keys.trusted, keys.secret};
     WriteStackEnv(paths, env);
     stack.teardown.Push("removing stack.env", [&paths] { fs::remove(paths.stack_env); });
     Say(RenderReadySummary(env, options.apps, DisplayPath(bin_dir / "nebula"), options.api_manager));

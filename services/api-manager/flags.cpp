@@ -70,6 +70,11 @@ void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
                  "every read goes to the database")
       ->envname("NEBULA_READ_CACHE_STALENESS_MS")
       ->check(CLI::Range(0, 600000));
+  app.add_option("--reports-group", flags.reports_group,
+                 "Kafka consumer group reading nebula.reports: the same for every replica of one database, another "
+                 "for a second database on the same Kafka cluster")
+      ->envname("NEBULA_REPORTS_GROUP")
+      ->capture_default_str();
   app.add_option("--signing-key-file", flags.signing_key_file,
                  "sign every nebula.desired record with this Ed25519 key (\"ed25519-secret <key-id> <base64 seed>\", "
                  "owner-only permissions; `nebula keys generate` makes one); agents verify with its public key "

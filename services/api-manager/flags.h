@@ -26,6 +26,9 @@ struct ApiManagerFlags {
   std::string tls_key;                        // PEM file of tls_cert's private key
   std::string tls_client_ca;                  // PEM file; set = clients need a certificate it signed
   int read_cache_staleness_ms = 2000;         // app read cache's staleness bound; 0 = no cache
+  // Kafka consumer group of the reports consumer: shared by the replicas of one database; another
+  // database on the same Kafka cluster needs its own (else the replicas of both split the reports).
+  std::string reports_group = "nebula-api-manager";
   std::string signing_key_file;               // ed25519-secret key file; set = every record is signed
 };
 

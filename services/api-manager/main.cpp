@@ -128,7 +128,10 @@ int Serve(const ApiManagerFlags& flags) {
 
   MetricsRegistry metrics;
   auto kafka_report_source = MakeKafkaReportSource(
-      {.brokers = flags.kafka_brokers, .topic = std::string(kReportsTopic), .properties = kafka_properties});
+      {.brokers = flags.kafka_brokers,
+       .topic = std::string(kReportsTopic),
+       .group = flags.reports_group,
+       .properties = kafka_properties});
   MeteredReportSource report_source(*kafka_report_source, metrics);
   ReportConsumer report_consumer(report_source, workers, [] {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())

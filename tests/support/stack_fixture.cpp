@@ -123,6 +123,7 @@ class StackGuard {
     info_.sample_image = env["NEBULA_SAMPLE_IMAGE"];
     info_.token = env["NEBULA_TOKEN"];
     info_.trusted_keys = env["NEBULA_TRUSTED_KEYS"];
+    info_.signing_key = env["NEBULA_SIGNING_KEY_FILE"];
     if (auth == StackAuth::kRequired && info_.token.empty()) {
       supervisor_->Stop();
       RemoveStateDir();

@@ -23,6 +23,7 @@ struct StackInfo {
   int port_base = 0;
   std::string token;           // NEBULA_TOKEN: the bootstrap admin token of an auth-required stack, else empty
   std::string trusted_keys;    // public key file of the key the stack's api-manager signs records with
+  std::string signing_key;     // that key's secret file, for api-manager replicas a test starts
 
   // Environment for child processes (DOCKER_HOST, NEBULA_ENDPOINT, NEBULA_TOKEN if set, ...).
   std::map<std::string, std::string> Env() const;

@@ -18,7 +18,8 @@ using google::protobuf::util::TimeUtil;
 
 #define MICROS(column) NEBULA_PG_MICROS(column)
 
-// Moves the app row (inserting a deleted one when there is none) and queues what it now says.
+// Moves the app row and queues what it now says. A key no row has gets a deleted row as a floor and
+// nothing published (`xmax = 0`: the row was inserted, not updated).
 bool JumpApp(pqxx::work& tx, const std::string& name, const GenerationJump& jump, const WriteInfo& info) {
   const std::string empty_spec = SerializeDeterministic(nebula::v1::AppSpec());
   pqxx::result r = tx.exec_params(
@@ -26,7 +27,8 @@ bool JumpApp(pqxx::work& tx, const std::string& name, const GenerationJump& jump
       "VALUES ($1, $2, $3, now(), now(), now()) "
       "ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation, update_time = now() "
       "WHERE a.generation = $4 "
-      "RETURNING generation, spec, " MICROS("create_time") ", " MICROS("update_time") ", deleted_at IS NOT NULL",
+      "RETURNING generation, spec, " MICROS("create_time") ", " MICROS("update_time") ", deleted_at IS NOT NULL, "
+      "xmax = 0",
       name, jump.to, pqxx::binarystring(empty_spec), jump.stored);
   if (r.empty()) return false;  // moved by a write meanwhile
   const nebula::v1::App app = AppFromPgRow(name, r[0]);
@@ -34,6 +36,7 @@ bool JumpApp(pqxx::work& tx, const std::string& name, const GenerationJump& jump
   tx.exec_prepared("revision_insert", name, app.generation(), info.action,
                    pqxx::binarystring(SerializeDeterministic(app.spec())), info.actor, deleted, int64_t{0});
   WriteAuditEvent(tx, info, "app", name, app.generation());
+  if (r[0][5].as<bool>()) return true;  // inserted: a floor only, nothing to republish
   QueueRecords(tx, deleted ? RecordsForAppDeletion(name, app.generation(), app.update_time())
                            : RecordsForAppChange(app));
   NotifyAppChange(tx, name, app.generation());
@@ -48,12 +51,14 @@ bool JumpObject(pqxx::work& tx, ResourceKind kind, const std::string& name, cons
       "VALUES ($1, $2, $3, ''::bytea, now(), now(), now()) "
       "ON CONFLICT (kind, name) DO UPDATE SET generation = EXCLUDED.generation, update_time = now() "
       "WHERE o.generation = $4 "
-      "RETURNING generation, body, " MICROS("create_time") ", " MICROS("update_time") ", deleted_at IS NOT NULL",
+      "RETURNING generation, body, " MICROS("create_time") ", " MICROS("update_time") ", deleted_at IS NOT NULL, "
+      "xmax = 0",
       k, name, jump.to, jump.stored);
   if (r.empty()) return false;
   const StoredObject object = ObjectFromRow(name, r[0]);
   const bool deleted = r[0][4].as<bool>();
   WriteAuditEvent(tx, info, k, name, object.generation);
+  if (r[0][5].as<bool>()) return true;  // inserted: a floor only, nothing to republish
   QueueRecords(tx, deleted ? RecordsForObjectDeletion(kind, name, object.generation, object.update_us)
                            : RecordsForObjectChange(kind, object));
   NotifyRelay(tx);

@@ -23,8 +23,9 @@ class GenerationStore {
   // One transaction: the key's object takes generation jump.to (unless it already moved past
   // jump.stored meanwhile: then nothing), with a revision (apps), an audit event and the outbox
   // records of what the database holds — the object, or its deletion when it is deleted. A key no
-  // object has gets a deleted object at jump.to, so a later create continues past it. Returns whether
-  // it wrote.
+  // object has gets a deleted object at jump.to, so a later create continues past it, and nothing is
+  // published: an api-manager pointed at an empty or wrong database must not remove every app from
+  // the fleet (docs/architecture.md "Restoring the database"). Returns whether it wrote.
   virtual bool Jump(const GenerationJump& jump, const WriteInfo& info) = 0;
 };
 

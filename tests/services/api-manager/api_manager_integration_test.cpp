@@ -293,7 +293,8 @@ TEST_CASE("replicas share the database, the relay fails over and shutdown is gra
   const std::string endpoint = "127.0.0.1:" + std::to_string(nebula::testing::TestPort(11));
   nebula::testing::BackgroundProcess replica(
       {binary}, {{"NEBULA_LISTEN", endpoint}, {"NEBULA_DATABASE_URL", stack.database_url},
-                 {"NEBULA_KAFKA_BROKERS", stack.kafka_brokers}, {"NEBULA_LOG_LEVEL", "debug"}},
+                 {"NEBULA_KAFKA_BROKERS", stack.kafka_brokers}, {"NEBULA_LOG_LEVEL", "debug"},
+                 {"NEBULA_SIGNING_KEY_FILE", stack.signing_key}},
       stack.state_dir + "/api-manager-replica.log");
   Api api;
   api.stub = Connect(endpoint);
@@ -336,7 +337,8 @@ TEST_CASE("replicas starting at once on an empty database migrate it exactly onc
         std::vector<std::string>{stack.bin_dir + "/nebula-api-manager"},
         std::map<std::string, std::string>{{"NEBULA_LISTEN", endpoints.back()},
                                            {"NEBULA_DATABASE_URL", url},
-                                           {"NEBULA_KAFKA_BROKERS", stack.kafka_brokers}},
+                                           {"NEBULA_KAFKA_BROKERS", stack.kafka_brokers},
+                                           {"NEBULA_SIGNING_KEY_FILE", stack.signing_key}},
         stack.state_dir + "/api-manager-migrate-" + std::to_string(i) + ".log"));
   }
   for (const auto& endpoint : endpoints) {

@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 #include "common/desired_keys.h"
+#include "common/signing/record_signature.h"
 #include "common/grpc_status.h"
 #include "nebula/v1/api_manager.grpc.pb.h"
 #include "nebula/v1/desired_state.pb.h"
@@ -162,6 +163,16 @@ struct TopicSnapshot {
   std::map<std::string, std::vector<TopicRecord>> by_key;  // in offset order
 };
 
+// The stack's api-manager signs every record (docs/architecture.md "Trust"): each one must verify with
+// the stack's public key, as a verifying agent would check it; what the tests read is the DesiredState.
+inline std::string VerifiedPayload(const std::string& key, const std::string& value) {
+  static const std::vector<nebula::signing::PublicKey> trusted = nebula::signing::LoadPublicKeys(Stack().trusted_keys);
+  nebula::signing::OpenedRecord opened = nebula::signing::OpenRecord(trusted, key, value);
+  INFO("record of " << key << ": " << opened.refusal);
+  REQUIRE(opened.payload);
+  return *opened.payload;
+}
+
 // Reads nebula.desired from the start to the end of every partition, with a plain consumer (manual
 // assignment, no group commits), the way agents read it.
 inline TopicSnapshot ReadDesiredTopic() {
@@ -197,9 +208,10 @@ inline TopicSnapshot ReadDesiredTopic() {
       at_end.insert(m->partition());
     } else if (m->err() == RdKafka::ERR_NO_ERROR) {
       at_end.erase(m->partition());
+      const std::string key = m->key() ? *m->key() : "";
       TopicRecord record{m->partition(), m->offset(), std::nullopt};
-      if (m->payload()) record.value = std::string(static_cast<const char*>(m->payload()), m->len());
-      snapshot.by_key[m->key() ? *m->key() : ""].push_back(std::move(record));
+      if (m->payload()) record.value = VerifiedPayload(key, std::string(static_cast<const char*>(m->payload()), m->len()));
+      snapshot.by_key[key].push_back(std::move(record));
     }
   }
   consumer->close();

@@ -50,7 +50,8 @@ std::unique_ptr<nt::BackgroundProcess> StartApiManager(const nt::StackInfo& stac
                                                       const std::string& endpoint, const std::string& log) {
   auto process = std::make_unique<nt::BackgroundProcess>(
       std::vector<std::string>{stack.bin_dir + "/nebula-api-manager", "--listen", endpoint, "--database-url",
-                               database_url, "--kafka-brokers", stack.kafka_brokers},
+                               database_url, "--kafka-brokers", stack.kafka_brokers, "--reports-group",
+                               "fence-" + std::to_string(::getpid()) + "-" + database_url.substr(database_url.rfind('/') + 1)},
       std::map<std::string, std::string>{}, stack.state_dir + "/" + log);
   auto channel = grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials());
   const bool up = channel->WaitForConnected(std::chrono::system_clock::now() + 60s);
@@ -144,7 +145,9 @@ struct FenceScene {
         api_manager(StartApiManager(stack, db.url, endpoint, worker + "-api-manager-1.log")),
         agent({stack.bin_dir + "/nebula-worker-agent", "--apps", kApp, "--worker-id", worker, "--kafka-brokers",
                stack.kafka_brokers, "--docker-host", stack.docker_host, "--listen",
-               "127.0.0.1:" + std::to_string(nt::TestPort(port_offset + 1)), "--resync-seconds", "300"},
+               "127.0.0.1:" + std::to_string(nt::TestPort(port_offset + 1)), "--resync-seconds", "300",
+               // A fresh api-manager's reports consumer starts at the topic's end: frequent reports reach it.
+               "--report-interval-seconds", "2"},
               {}, stack.state_dir + "/" + worker + "-agent.log"),
         api(endpoint) {}
 
@@ -162,6 +165,15 @@ struct FenceScene {
   Api api;
 };
 
+// Waits for the app to converge at generation on the scene's one host; on failure shows what is known.
+void RequireConverged(FenceScene& scene, int64_t generation) {
+  const bool converged = nt::Eventually([&] { return Converged(scene.api, generation); }, 60s);
+  INFO("status: " << scene.api.Status().ShortDebugString());
+  INFO("api-manager: " << scene.api_manager->LogTail());
+  INFO("agent: " << scene.agent.LogTail());
+  REQUIRE(converged);
+}
+
 void Restore(const FenceDatabase& db, const std::string& dump) {
   auto restore = nt::Run({"pg_restore", "--clean", "--if-exists", "--no-owner", "-d", db.url, dump});
   INFO(restore.err);
@@ -174,7 +186,7 @@ TEST_CASE("after a restore from an older dump, the API moves past the topic: no 
   FenceScene scene("fence", 0);
   auto [stack, db, api, agent, worker] = std::tie(scene.stack, scene.db, scene.api, scene.agent, scene.worker);
   api.SetGreeting(stack.sample_image, "one", /*create=*/true);
-  REQUIRE(nt::Eventually([&] { return Converged(api, 1); }, 60s));
+  RequireConverged(scene, 1);
   const std::string dump = stack.state_dir + "/fence-before.dump";
   auto dumped = nt::Run({"pg_dump", "-Fc", "-f", dump, db.url});
   INFO(dumped.err);
@@ -182,7 +194,7 @@ TEST_CASE("after a restore from an older dump, the API moves past the topic: no 
 
   // Five updates after the dump; the last one goes back to the dumped spec.
   for (const char* greeting : {"two", "three", "four", "five", "one"}) api.SetGreeting(stack.sample_image, greeting);
-  REQUIRE(nt::Eventually([&] { return Converged(api, 6); }, 60s));
+  RequireConverged(scene, 6);
   const Running before = RunningContainer(worker);
   REQUIRE(before.greeting == "one");
 
@@ -192,7 +204,7 @@ TEST_CASE("after a restore from an older dump, the API moves past the topic: no 
   scene.api_manager = StartApiManager(stack, db.url, scene.endpoint, worker + "-api-manager-2.log");
 
   // The relay moved the app past the topic (6 → 7) with the spec the database holds.
-  REQUIRE(nt::Eventually([&] { return Converged(api, 7); }, 60s));
+  RequireConverged(scene, 7);
   const auto revisions = api.Revisions();
   REQUIRE(revisions.size() == 2);  // newest first: the fence's generation, then the dumped create
   CHECK(revisions[0].generation() == 7);
@@ -203,7 +215,7 @@ TEST_CASE("after a restore from an older dump, the API moves past the topic: no 
 
   // The next change reaches the host (the app is not frozen) and replaces the container once.
   api.SetGreeting(stack.sample_image, "after restore");
-  REQUIRE(nt::Eventually([&] { return Converged(api, 8); }, 60s));
+  RequireConverged(scene, 8);
   const Running after = RunningContainer(worker);
   CHECK(after.id != before.id);
   CHECK(after.greeting == "after restore");
@@ -215,7 +227,7 @@ TEST_CASE("a record the API did not write, with a generation from the future: th
   auto [stack, api, agent, worker] = std::tie(scene.stack, scene.api, scene.agent, scene.worker);
   // The first test's app may still be on the topic at a higher generation: this API moves past it.
   const int64_t created = api.SetGreeting(stack.sample_image, "mine", /*create=*/true).generation();
-  REQUIRE(nt::Eventually([&] { return Converged(api, created); }, 60s));
+  RequireConverged(scene, created);
 
   // Someone with write access to the topic publishes generation created + 100.
   nebula::v1::DesiredState forged;
@@ -244,7 +256,7 @@ TEST_CASE("a record the API did not write, with a generation from the future: th
 
   // A restarted api-manager moves the app past the forged generation: the host runs the API's spec.
   scene.RestartApiManager();
-  REQUIRE(nt::Eventually([&] { return Converged(api, created + 101); }, 60s));
+  RequireConverged(scene, created + 101);
   CHECK(RunningContainer(worker).greeting == "mine");
   INFO(agent.LogTail());
 }

@@ -25,6 +25,7 @@ struct Replica {
       : endpoint("127.0.0.1:" + std::to_string(nt::TestPort(port_offset))),
         process({stack.bin_dir + "/nebula-api-manager"},
                 {{"NEBULA_LISTEN", endpoint},
+                 {"NEBULA_SIGNING_KEY_FILE", stack.signing_key},
                  {"NEBULA_DATABASE_URL", stack.database_url},
                  {"NEBULA_KAFKA_BROKERS", stack.kafka_brokers},
                  {"NEBULA_LOG_LEVEL", "info"}},
