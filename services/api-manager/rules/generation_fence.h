@@ -5,7 +5,8 @@
 // the api-manager did not write. Before relaying anything, the active relay compares the newest
 // generation of every key on the topic with the stored one, and moves every key that is behind to one
 // past the topic's generation, republishing what the database holds (the spec, or a deletion when the
-// object is deleted or unknown). Pure: the caller reads both sides and applies the jumps.
+// object is deleted; for a key no object has, only a floor, so a create continues past it). Pure: the
+// caller reads both sides and applies the jumps.
 #pragma once
 
 #include <cstdint>
