@@ -73,7 +73,7 @@ std::string HollowDockerClient::CreateContainer(const ContainerSpec& spec, const
   c.observed.name = name;
   c.observed.image = spec.image;
   c.observed.image_id = ImageId(spec.image);
-  c.observed.state = "created";
+  c.observed.state = ContainerState::kCreated;
   c.observed.created = UnixNow();
   c.observed.labels = spec.labels;
   c.spec = spec;
@@ -83,21 +83,21 @@ std::string HollowDockerClient::CreateContainer(const ContainerSpec& spec, const
 
 void HollowDockerClient::StartContainer(const std::string& id) {
   std::lock_guard lock(mutex_);
-  Get(id).observed.state = "running";
+  Get(id).observed.state = ContainerState::kRunning;
 }
 
 void HollowDockerClient::StopContainer(const std::string& id, std::chrono::seconds) {
   std::lock_guard lock(mutex_);
   auto& c = Get(id).observed;
-  if (c.state == "running") {
-    c.state = "exited";
+  if (c.state == ContainerState::kRunning) {
+    c.state = ContainerState::kExited;
     c.exit_code = 0;
   }
 }
 
 void HollowDockerClient::RestartContainer(const std::string& id, std::chrono::seconds) {
   std::lock_guard lock(mutex_);
-  Get(id).observed.state = "running";
+  Get(id).observed.state = ContainerState::kRunning;
 }
 
 void HollowDockerClient::RemoveContainer(const std::string& id) {

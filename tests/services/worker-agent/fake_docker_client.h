@@ -75,7 +75,7 @@ class FakeDockerClient : public DockerClient {
     c.name = name;
     c.image = spec.image;
     c.image_id = IdOf(spec.image);
-    c.state = "created";
+    c.state = ContainerState::kCreated;
     c.created = unix_now ? unix_now() : next_id_;
     c.labels = spec.labels;
     containers_[c.id] = c;
@@ -88,21 +88,21 @@ class FakeDockerClient : public DockerClient {
     Check();
     std::lock_guard lock(mutex_);
     if (!start_error.empty()) throw Error(ErrorCode::kInternal, "start container " + id + ": " + start_error);
-    Get(id).state = "running";
+    Get(id).state = ContainerState::kRunning;
   }
 
   void StopContainer(const std::string& id, std::chrono::seconds) override {
     Check();
     std::lock_guard lock(mutex_);
-    Get(id).state = "exited";
+    Get(id).state = ContainerState::kExited;
   }
 
   void RestartContainer(const std::string& id, std::chrono::seconds) override {
     Check();
     std::lock_guard lock(mutex_);
     auto& c = Get(id);
-    c.state = "running";
-    c.health = "starting";
+    c.state = ContainerState::kRunning;
+    c.health = Health::kStarting;
     ++restarts;
   }
 

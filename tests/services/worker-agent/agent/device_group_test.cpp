@@ -78,7 +78,7 @@ TEST_CASE("group mode: cron jobs run on schedule, one at a time, finished runs a
   g.cron.Tick();
   auto runs = g.CronRuns();
   REQUIRE(runs.size() == 1);
-  CHECK(runs[0].state == "running");
+  CHECK(runs[0].state == ContainerState::kRunning);
   CHECK(runs[0].labels.at("dev.nebula.cron-run") == std::to_string(kMidnight + 60));
 
   // 00:02 comes while the first run still runs: skipped, never two at once.
@@ -92,7 +92,7 @@ TEST_CASE("group mode: cron jobs run on schedule, one at a time, finished runs a
 
   // The run exits with 7: recorded, removed; the app reconciler never touches cron runs.
   auto finished = runs[0];
-  finished.state = "exited";
+  finished.state = ContainerState::kExited;
   finished.exit_code = 7;
   g.docker.Put(finished);
   CHECK(g.reconciler.RunPass() == PassResult::kConverged);

@@ -46,7 +46,9 @@ struct Rollout {
   std::vector<std::string> Errors() {
     auto status = reconciler->Status();
     REQUIRE(!status.apps.empty());
-    return status.apps[0].errors;
+    std::vector<std::string> texts;
+    for (const auto& e : status.apps[0].errors) texts.push_back(e.text);
+    return texts;
   }
 };
 
@@ -131,7 +133,7 @@ TEST_CASE("a rolling update never has more than max_unavailable slots down", "[u
     for (const auto& c : r.docker.All()) {
       const auto id = ReadIdentity(c);
       const bool is_new = new_hashes.count(id.config_hash) > 0;
-      if (c.state == "running" && (!is_new || r.unix_now - c.created >= 3)) ++ready;
+      if (c.state == ContainerState::kRunning && (!is_new || r.unix_now - c.created >= 3)) ++ready;
     }
     INFO("pass " << passes);
     CHECK(5 - ready <= 2);

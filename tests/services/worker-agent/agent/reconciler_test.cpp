@@ -38,7 +38,7 @@ struct Fixture {
   }
   int RunningCount() {
     int n = 0;
-    for (const auto& c : docker.All()) n += c.state == "running";
+    for (const auto& c : docker.All()) n += c.state == ContainerState::kRunning;
     return n;
   }
 };
@@ -117,7 +117,7 @@ TEST_CASE("a failed pull reports the error and keeps the old containers", "[unit
   CHECK(f.RunningCount() == 2);
   const auto web = f.Web(f.reconciler.Status());
   REQUIRE(web.errors.size() == 1);
-  CHECK_THAT(web.errors[0], Catch::Contains("manifest for nebtest/missing:9 not found"));
+  CHECK_THAT(web.errors[0].text, Catch::Contains("manifest for nebtest/missing:9 not found"));
   CHECK(web.observed_generation == 2);
   CHECK(web.converged_generation == 0);
 }
@@ -129,7 +129,7 @@ TEST_CASE("a start failure (port in use) is reported, the next pass retries the 
   CHECK(f.reconciler.RunPass() == PassResult::kFailed);
   auto web = f.Web(f.reconciler.Status());
   REQUIRE(web.errors.size() == 1);
-  CHECK_THAT(web.errors[0], Catch::Contains("port is already allocated"));
+  CHECK_THAT(web.errors[0].text, Catch::Contains("port is already allocated"));
   CHECK(f.docker.All().size() == 1);  // created, not started
 
   f.docker.start_error.clear();
@@ -148,7 +148,7 @@ TEST_CASE("dockerd unreachable: nothing happens, the error is reported, it recov
   CHECK(f.reconciler.RunPass() == PassResult::kFailed);
   auto web = f.Web(f.reconciler.Status());
   REQUIRE(web.errors.size() == 1);
-  CHECK_THAT(web.errors[0], Catch::StartsWith("docker: ") && Catch::Contains("Couldn't connect"));
+  CHECK_THAT(web.errors[0].text, Catch::StartsWith("docker: ") && Catch::Contains("Couldn't connect"));
   CHECK(web.observed_generation == 1);
 
   f.docker.unavailable = false;
@@ -202,8 +202,8 @@ TEST_CASE("one app's unusable image does not hold up the others", "[unit][reconc
   CHECK(status.apps[0].running_containers == 1);
   CHECK(status.apps[1].converged_generation == 0);
   REQUIRE(status.apps[1].errors.size() == 2);  // the failure, still, and the backoff
-  CHECK_THAT(status.apps[1].errors[0], Catch::Contains("invalid reference format"));
-  CHECK_THAT(status.apps[1].errors[1], Catch::Contains("backing off"));
+  CHECK_THAT(status.apps[1].errors[0].text, Catch::Contains("invalid reference format"));
+  CHECK_THAT(status.apps[1].errors[1].text, Catch::Contains("backing off"));
 }
 
 TEST_CASE("a container removed by hand is recreated at once", "[unit][reconciler]") {
@@ -243,7 +243,7 @@ TEST_CASE("a crash-looping container is repaired once per backoff step", "[unit]
       const auto web = f.Web(f.reconciler.Status());
       CHECK(web.converged_generation == 1);  // unchanged; it is the containers that fail
       REQUIRE(!web.errors.empty());
-      CHECK_THAT(web.errors.back(), Catch::Contains("backing off"));
+      CHECK_THAT(web.errors.back().text, Catch::Contains("backing off"));
     }
     f.now += std::chrono::milliseconds(100);
   }

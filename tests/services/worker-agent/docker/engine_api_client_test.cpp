@@ -76,7 +76,7 @@ TEST_CASE("EngineApiClient drives the real dockerd", "[integration][docker]") {
     ids.push_back(id);
 
     const auto d = docker.InspectContainer(id);
-    CHECK(d.container.state == "running");
+    CHECK(d.container.state == ContainerState::kRunning);
     CHECK(d.container.image == SampleImage());
     CHECK(d.container.labels.at("dev.nebula.managed-by") == "nebula");
     CHECK(d.container.labels.at("dev.nebula.worker") == worker);
@@ -97,7 +97,7 @@ TEST_CASE("EngineApiClient drives the real dockerd", "[integration][docker]") {
   REQUIRE(listed.size() == 2);
   for (const auto& c : listed) {
     CHECK(std::find(ids.begin(), ids.end(), c.id) != ids.end());
-    CHECK(c.state == "running");
+    CHECK(c.state == ContainerState::kRunning);
     CHECK(c.name.rfind("itweb-", 0) == 0);
   }
 
@@ -126,7 +126,7 @@ TEST_CASE("EngineApiClient drives the real dockerd", "[integration][docker]") {
 
   // Stop, remove; removing again is NOT_FOUND.
   docker.StopContainer(ids[0], std::chrono::seconds(1));
-  CHECK(docker.InspectContainer(ids[0]).container.state == "exited");
+  CHECK(docker.InspectContainer(ids[0]).container.state == ContainerState::kExited);
   docker.StopContainer(ids[0], std::chrono::seconds(1));  // already stopped: fine
   docker.RemoveContainer(ids[0]);
   try {

@@ -30,7 +30,7 @@ TEST_CASE("hollow runtime: containers are records with dockerd's semantics", "[u
   docker.StartContainer(id);
   auto listed = docker.ListContainers({{"dev.nebula.app", "web"}});
   REQUIRE(listed.size() == 1);
-  CHECK(listed[0].state == "running");
+  CHECK(listed[0].state == ContainerState::kRunning);
   CHECK(listed[0].image_id == docker.InspectImage(spec.image)->id);
   CHECK(docker.InspectContainer(id).env == spec.env);
   CHECK(docker.ListContainers({{"dev.nebula.app", "db"}}).empty());
