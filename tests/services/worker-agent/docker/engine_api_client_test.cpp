@@ -9,6 +9,7 @@
 
 #include "worker-agent/core/container_labels.h"
 #include "worker-agent/docker/engine_api_client.h"
+#include "docker_client_contract.h"
 #include "dockerd_fixture.h"
 #include "common/error.h"
 #include "stack_fixture.h"
@@ -166,4 +167,12 @@ TEST_CASE("EngineApiClient reports an unreachable dockerd as UNAVAILABLE", "[int
     CHECK(e.code() == ErrorCode::kUnavailable);
   }
   CHECK_THROWS_AS(EngineApiClient("docker.example:2375"), Error);
+}
+
+TEST_CASE("EngineApiClient: the DockerClient contract on the real dockerd", "[integration][docker][contract]") {
+  nebula::agent::testing::CheckDockerClientContract([] {
+    // A registry nobody listens on: the pull fails, quickly.
+    return nebula::agent::testing::ContractSubject{std::make_unique<EngineApiClient>(DockerHost()), SampleImage(),
+                                                   "127.0.0.1:9/nebula/no-such-image:1"};
+  });
 }
