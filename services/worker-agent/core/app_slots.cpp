@@ -116,8 +116,8 @@ RollingBudget RollingBudgetFor(const std::string& app, const v1::UpdateStrategy&
     if (slot.state == SlotState::kPending || slot.state == SlotState::kFailed) ++unavailable;
     if (slot.state == SlotState::kFailed && budget.stopped_by.empty()) {
       const ObservedContainer& k = *slot.keeper->container;
-      budget.stopped_by = app + "[" + std::to_string(slot.index) + "] " + k.name + " is " +
-                          std::string(k.health == Health::kUnhealthy ? "unhealthy" : ToString(k.state));
+      const std::string_view what = k.health == Health::kUnhealthy ? ToString(k.health) : ToString(k.state);
+      budget.stopped_by = app + "[" + std::to_string(slot.index) + "] " + k.name + " is " + std::string(what);
     }
   }
   budget.replaceable = std::max(max_unavailable - unavailable, 0);

@@ -150,3 +150,18 @@ TEST_CASE("event filters and event lines", "[unit][docker]") {
   CHECK_FALSE(ParseContainerEvent("not json"));
   CHECK_FALSE(ParseContainerEvent(""));
 }
+
+TEST_CASE("container states and health are read once, as dockerd's words", "[unit][docker]") {
+  for (auto state : {ContainerState::kCreated, ContainerState::kRunning, ContainerState::kPaused,
+                     ContainerState::kRestarting, ContainerState::kRemoving, ContainerState::kExited,
+                     ContainerState::kDead}) {
+    CHECK(ParseContainerState(ToString(state)) == state);
+  }
+  CHECK(ParseContainerState("hibernating") == ContainerState::kUnknown);
+  CHECK(ParseContainerState("") == ContainerState::kUnknown);
+  for (auto health : {Health::kStarting, Health::kHealthy, Health::kUnhealthy}) {
+    CHECK(ParseHealth(ToString(health)) == health);
+  }
+  CHECK(ParseHealth("") == Health::kNone);
+  CHECK(ToString(Health::kNone).empty());  // GetStatus shows no health for a container without a HEALTHCHECK
+}
