@@ -29,23 +29,19 @@ DriftWatch::DriftWatch(DockerClient& docker, std::map<std::string, std::string> 
 DriftWatch::~DriftWatch() { Stop(); }
 
 void DriftWatch::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::jthread([this](std::stop_token stop) { Loop(stop); });
 }
 
 void DriftWatch::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  stopping_.notify_all();  // a WatchEvents blocked in stopping_.wait() (the hollow runtime)
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.request_stop();  // ends WatchEvents and the backoff wait alike
+  thread_.join();
 }
 
-void DriftWatch::Loop() {
+void DriftWatch::Loop(std::stop_token stop) {
   auto backoff = options_.min_backoff;
   bool first = true;
-  while (!stopping_) {
+  while (!stop.stop_requested()) {
     bool connected = false;
     try {
       docker_.WatchEvents(
@@ -65,9 +61,9 @@ void DriftWatch::Loop() {
                          name == event.labels.end() ? "?" : name->second, event.action);
             on_drift_(event);
           },
-          stopping_);
+          stop);
     } catch (const std::exception& e) {
-      if (stopping_) return;
+      if (stop.stop_requested()) return;
       if (connected) {
         spdlog::warn("dockerd event stream broke: {}", e.what());
       } else {
@@ -75,7 +71,7 @@ void DriftWatch::Loop() {
       }
     }
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, backoff, [&] { return stopping_.load(); });
+    wake_.wait_for(lock, stop, backoff, [] { return false; });
     backoff = std::min(backoff * 2, options_.max_backoff);
   }
 }

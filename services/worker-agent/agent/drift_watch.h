@@ -6,12 +6,12 @@
 // coalesces the requests, and its per-app backoff keeps a crash loop from becoming a hot loop.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -43,7 +43,7 @@ class DriftWatch {
   void Stop();
 
  private:
-  void Loop();
+  void Loop(std::stop_token stop);
 
   DockerClient& docker_;
   std::map<std::string, std::string> labels_;
@@ -52,9 +52,8 @@ class DriftWatch {
   DriftWatchOptions options_;
 
   std::mutex mutex_;
-  std::condition_variable wake_;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::condition_variable_any wake_;  // the reconnect backoff; a stop request ends it
+  std::jthread thread_;
 };
 
 }  // namespace nebula::agent

@@ -70,7 +70,7 @@ std::optional<Clock::time_point> Reconciler::DeferBackingOff(std::vector<AppPlan
     }
     std::erase_if(plan.steps, [](const std::vector<Action>& step) { return step.empty(); });
     // No countdown in the text: a report that changes every pass would be republished every pass.
-    if (deferred) plan.problems.push_back(std::string(kBackingOffNote));
+    if (deferred) plan.problems.push_back({ProblemKind::kRepairBackingOff, std::string(kBackingOffNote)});
   }
   return earliest;
 }
@@ -122,7 +122,7 @@ void Reconciler::RecordDockerFailure(const DesiredView& view, const std::string&
     AppStatus s = before ? *before : AppStatus{};
     s.app = app;
     s.observed_generation = view.Desire(app).generation;
-    s.errors = {"docker: " + error};
+    s.errors = {{ProblemKind::kDockerUnreachable, "docker: " + error}};
     apps.push_back(std::move(s));
   }
   status_.apps = std::move(apps);
@@ -130,17 +130,38 @@ void Reconciler::RecordDockerFailure(const DesiredView& view, const std::string&
 
 PassResult Reconciler::RunPass() {
   const DesiredView view = desired_();
-  if (!view.caught_up()) {
-    std::lock_guard lock(status_mutex_);
-    if (status_.passes == 0) {
-      spdlog::info("waiting for the initial read of nebula.desired before touching any container");
-      for (const auto& app : view.apps()) status_.apps.push_back(AppStatus{app});
-    }
-    ++status_.passes;
-    return PassResult::kWaiting;
-  }
+  if (!view.caught_up()) return RecordWaiting(view);
+  std::optional<PassInput> input = GatherInput(view);
+  if (!input) return PassResult::kFailed;
 
-  PlanInput input;
+  std::vector<AppPlan> plans = PlanReconcile(input->plan);
+  AddShellFacts(plans);
+  RecordPlans(view, *input, plans);
+  size_t actions = 0;
+  for (const auto& plan : plans) {
+    for (const auto& step : plan.steps) actions += step.size();
+  }
+  if (actions == 0) return FinishIdlePass(view, plans);
+
+  spdlog::info("reconcile: {} actions", actions);
+  const auto outcomes = executor_.Execute(plans, stopping_);
+  RememberActed(plans, outcomes);
+  return RecordOutcomes(outcomes);
+}
+
+PassResult Reconciler::RecordWaiting(const DesiredView& view) {
+  std::lock_guard lock(status_mutex_);
+  if (status_.passes == 0) {
+    spdlog::info("waiting for the initial read of nebula.desired before touching any container");
+    for (const auto& app : view.apps()) status_.apps.push_back(AppStatus{app});
+  }
+  ++status_.passes;
+  return PassResult::kWaiting;
+}
+
+std::optional<Reconciler::PassInput> Reconciler::GatherInput(const DesiredView& view) {
+  PassInput pass;
+  PlanInput& input = pass.plan;
   input.host = host_;
   input.settings = settings_;
   input.now = options_.unix_now ? options_.unix_now()
@@ -164,7 +185,6 @@ PassResult Reconciler::RunPass() {
     input.apps.emplace_back(app, std::move(desire));
   }
 
-  std::string docker_version;
   try {
     input.containers = docker_.ListContainers({{std::string(kLabelManagedBy), std::string(kManagedByValue)},
                                                {std::string(kLabelWorker), settings_.worker_id}});
@@ -180,14 +200,16 @@ PassResult Reconciler::RunPass() {
         if (e.code() == ErrorCode::kUnavailable) throw;
       }
     }
-    if (Status().docker_version.empty()) docker_version = docker_.Version().version;
+    if (Status().docker_version.empty()) pass.docker_version = docker_.Version().version;
   } catch (const std::exception& e) {
     spdlog::warn("dockerd: {}; leaving containers as they are and retrying", e.what());
     RecordDockerFailure(view, e.what());
-    return PassResult::kFailed;
+    return std::nullopt;
   }
+  return pass;
+}
 
-  std::vector<AppPlan> plans = PlanReconcile(input);
+void Reconciler::AddShellFacts(std::vector<AppPlan>& plans) {
   next_repair_ = DeferBackingOff(plans);
   next_roll_check_.reset();
   for (auto& plan : plans) {
@@ -197,67 +219,62 @@ PassResult Reconciler::RunPass() {
     }
     auto failed = failed_pulls_.find(plan.app);
     if (failed != failed_pulls_.end() && plan.pull_key.empty()) {
-      plan.problems.push_back("pull failed (the containers keep their image; retrying): " + failed->second.error);
+      plan.problems.push_back({ProblemKind::kPullRefreshFailed,
+                               "pull failed (the containers keep their image; retrying): " + failed->second.error});
     }
   }
-  size_t actions = 0;
-  for (const auto& plan : plans) {
-    for (const auto& step : plan.steps) actions += step.size();
-  }
+}
 
+void Reconciler::RecordPlans(const DesiredView& view, const PassInput& input, const std::vector<AppPlan>& plans) {
+  std::lock_guard lock(status_mutex_);
   std::vector<AppStatus> apps;
-  {
-    std::lock_guard lock(status_mutex_);
-    for (const auto& plan : plans) {
-      const AppStatus* before = Find(status_.apps, plan.app);
-      AppStatus s;
-      s.app = plan.app;
-      s.listed = plan.listed;
-      s.observed_generation = plan.generation;
-      s.desired_containers = plan.desired_containers;
-      s.converged_generation = before ? before->converged_generation : 0;
-      if (plan.converged()) {
-        if (s.converged_generation != plan.generation || !before) {
-          spdlog::info("{} converged at generation {} ({} containers)", plan.app, plan.generation,
-                       plan.desired_containers);
-        }
-        s.converged_generation = plan.generation;
+  for (const auto& plan : plans) {
+    const AppStatus* before = Find(status_.apps, plan.app);
+    AppStatus s;
+    s.app = plan.app;
+    s.listed = plan.listed;
+    s.observed_generation = plan.generation;
+    s.desired_containers = plan.desired_containers;
+    s.converged_generation = before ? before->converged_generation : 0;
+    if (plan.converged()) {
+      if (s.converged_generation != plan.generation || !before) {
+        spdlog::info("{} converged at generation {} ({} containers)", plan.app, plan.generation,
+                     plan.desired_containers);
       }
-      for (const auto& c : input.containers) {
-        if (ReadIdentity(c).app != plan.app) continue;
-        s.containers.push_back(c);
-        if (c.state == "running") ++s.running_containers;
-      }
-      if (before && plan.problems.size() > 0 && plan.problems.back().rfind(kBackingOffNote, 0) == 0) {
-        // Backing off: what went wrong last time is still the news.
-        for (const auto& e : before->errors) {
-          if (e.rfind(kBackingOffNote, 0) != 0) s.errors.push_back(e);
-        }
-      }
-      s.errors.insert(s.errors.end(), plan.problems.begin(), plan.problems.end());
-      apps.push_back(std::move(s));
+      s.converged_generation = plan.generation;
     }
-    status_.synced = true;
-    if (!docker_version.empty()) status_.docker_version = docker_version;
-    status_.apps = apps;
+    for (const auto& c : input.plan.containers) {
+      if (ReadIdentity(c).app != plan.app) continue;
+      s.containers.push_back(c);
+      if (c.state == ContainerState::kRunning) ++s.running_containers;
+    }
+    if (before && !plan.problems.empty() && plan.problems.back().kind == ProblemKind::kRepairBackingOff) {
+      // Backing off: what went wrong last time is still the news.
+      for (const auto& e : before->errors) {
+        if (e.kind != ProblemKind::kRepairBackingOff) s.errors.push_back(e);
+      }
+    }
+    s.errors.insert(s.errors.end(), plan.problems.begin(), plan.problems.end());
+    apps.push_back(std::move(s));
   }
-  {
-    std::lock_guard lock(status_mutex_);
-    status_.device_group = view.group();
-    status_.app_list = view.apps();
-  }
-  if (actions == 0) {
-    bool all_converged = true;
-    for (const auto& plan : plans) all_converged = all_converged && plan.converged();
-    if (all_converged) PruneIfAsked(view);
-    std::lock_guard lock(status_mutex_);
-    ++status_.passes;
-    if (next_repair_) return PassResult::kBackingOff;
-    return next_roll_check_ ? PassResult::kRolling : PassResult::kConverged;
-  }
+  status_.synced = true;
+  if (!input.docker_version.empty()) status_.docker_version = input.docker_version;
+  status_.apps = std::move(apps);
+  status_.device_group = view.group();
+  status_.app_list = view.apps();
+}
 
-  spdlog::info("reconcile: {} actions", actions);
-  const auto outcomes = executor_.Execute(plans, stopping_);
+PassResult Reconciler::FinishIdlePass(const DesiredView& view, const std::vector<AppPlan>& plans) {
+  const bool all_converged =
+      std::all_of(plans.begin(), plans.end(), [](const AppPlan& plan) { return plan.converged(); });
+  if (all_converged) PruneIfAsked(view);
+  std::lock_guard lock(status_mutex_);
+  ++status_.passes;
+  if (next_repair_) return PassResult::kBackingOff;
+  return next_roll_check_ ? PassResult::kRolling : PassResult::kConverged;
+}
+
+void Reconciler::RememberActed(const std::vector<AppPlan>& plans, const std::map<std::string, AppOutcome>& outcomes) {
   const auto acted_at = Now();
   for (const auto& plan : plans) {
     std::set<std::string> slots;
@@ -265,16 +282,19 @@ PassResult Reconciler::RunPass() {
       for (const auto& action : step) slots.insert(RepairSlot(action));
     }
     for (const auto& slot : slots) repair_backoff_.Acted(slot, plan.generation, acted_at);
-    if (!plan.pull_key.empty() && !plan.steps.empty()) {
-      auto it = outcomes.find(plan.app);
-      if (it != outcomes.end() && it->second.errors.empty()) {
-        pulled_[plan.app] = plan.pull_key;
-        failed_pulls_.erase(plan.app);
-      } else if (it != outcomes.end()) {
-        failed_pulls_[plan.app] = FailedPull{plan.pull_key, acted_at, it->second.errors.front()};
-      }
+    if (plan.pull_key.empty() || plan.steps.empty()) continue;
+    auto it = outcomes.find(plan.app);
+    if (it == outcomes.end()) continue;
+    if (it->second.errors.empty()) {
+      pulled_[plan.app] = plan.pull_key;
+      failed_pulls_.erase(plan.app);
+    } else {
+      failed_pulls_[plan.app] = FailedPull{plan.pull_key, acted_at, it->second.errors.front()};
     }
   }
+}
+
+PassResult Reconciler::RecordOutcomes(const std::map<std::string, AppOutcome>& outcomes) {
   bool failed = false;
   std::lock_guard lock(status_mutex_);
   ++status_.passes;
@@ -282,7 +302,7 @@ PassResult Reconciler::RunPass() {
     auto it = outcomes.find(s.app);
     if (it == outcomes.end()) continue;
     failed = failed || !it->second.errors.empty();
-    s.errors.insert(s.errors.end(), it->second.errors.begin(), it->second.errors.end());
+    for (const auto& e : it->second.errors) s.errors.push_back({ProblemKind::kActionFailed, e});
   }
   return failed ? PassResult::kFailed : PassResult::kActed;
 }

@@ -22,6 +22,8 @@
 #include "worker-agent/core/desired_view.h"
 #include "worker-agent/core/host_facts.h"
 #include "worker-agent/core/observed_container.h"
+#include "worker-agent/core/problem.h"
+#include "worker-agent/core/reconcile_plan.h"
 #include "worker-agent/core/repair_backoff.h"
 #include "worker-agent/docker/docker_client.h"
 
@@ -54,7 +56,7 @@ struct AppStatus {
   int32_t desired_containers = 0;
   int32_t running_containers = 0;
   std::vector<ObservedContainer> containers;
-  std::vector<std::string> errors;
+  std::vector<Problem> errors;  // what GetStatus and reports print (the texts)
 };
 
 struct AgentStatus {
@@ -105,6 +107,21 @@ class Reconciler {
 
  private:
   void Loop();
+  // The steps of RunPass, in order.
+  struct PassInput {
+    PlanInput plan;
+    std::string docker_version;  // empty: known already
+  };
+  PassResult RecordWaiting(const DesiredView& view);
+  // Lists dockerd's side; nullopt when dockerd failed (recorded as every app's error).
+  std::optional<PassInput> GatherInput(const DesiredView& view);
+  // What the shell knows and the pure plan does not: repair backoff, roll rechecks, failed pulls.
+  void AddShellFacts(std::vector<AppPlan>& plans);
+  void RecordPlans(const DesiredView& view, const PassInput& input, const std::vector<AppPlan>& plans);
+  PassResult FinishIdlePass(const DesiredView& view, const std::vector<AppPlan>& plans);
+  // Repair backoff and pull refreshes, after the executor ran the plans.
+  void RememberActed(const std::vector<AppPlan>& plans, const std::map<std::string, AppOutcome>& outcomes);
+  PassResult RecordOutcomes(const std::map<std::string, AppOutcome>& outcomes);
   void RecordDockerFailure(const DesiredView& view, const std::string& error);
   std::chrono::steady_clock::time_point Now() const;
   // Drops the actions of container slots still in their repair backoff; returns the earliest time

@@ -50,7 +50,7 @@ v1::WorkerReport BuildWorkerReport(const AgentStatus& status, const ReportContex
     r->set_converged_generation(app.converged_generation);
     r->set_desired_containers(app.desired_containers);
     r->set_running_containers(app.running_containers);
-    for (const auto& e : app.errors) r->add_errors(e);
+    for (const auto& e : app.errors) r->add_errors(e.text);
     std::vector<std::pair<ContainerIdentity, const ObservedContainer*>> containers;
     for (const auto& c : app.containers) containers.emplace_back(ReadIdentity(c), &c);
     std::sort(containers.begin(), containers.end(), [](const auto& a, const auto& b) {
@@ -64,8 +64,8 @@ v1::WorkerReport BuildWorkerReport(const AgentStatus& status, const ReportContex
       s->set_name(c.name);
       s->set_index(identity.index.value_or(-1));
       s->set_generation(identity.generation);
-      s->set_state(c.state);
-      s->set_health(c.health);
+      s->set_state(std::string(ToString(c.state)));
+      s->set_health(std::string(ToString(c.health)));
       s->set_config_hash(identity.config_hash);
       s->set_image_id(c.image_id);
     }

@@ -12,7 +12,9 @@ std::string Label(const ObservedContainer& c, std::string_view key) {
   return it == c.labels.end() ? std::string() : it->second;
 }
 
-bool Finished(const ObservedContainer& c) { return c.state == "exited" || c.state == "dead"; }
+bool Finished(const ObservedContainer& c) {
+  return c.state == ContainerState::kExited || c.state == ContainerState::kDead;
+}
 
 }  // namespace
 
@@ -46,7 +48,7 @@ CronPlan PlanCron(const CronPlanInput& input) {
     if (job.empty()) continue;
     if (Finished(c)) {
       plan.finished.push_back({job, c.id, c.exit_code});
-    } else if (c.state != "removing") {
+    } else if (c.state != ContainerState::kRemoving) {
       runs[job].push_back(&c);
     }
   }

@@ -24,6 +24,30 @@ std::optional<Int> ParseInt(const std::string& text) {
 
 }  // namespace
 
+std::string_view ToString(ContainerState state) {
+  switch (state) {
+    case ContainerState::kCreated: return "created";
+    case ContainerState::kRunning: return "running";
+    case ContainerState::kPaused: return "paused";
+    case ContainerState::kRestarting: return "restarting";
+    case ContainerState::kRemoving: return "removing";
+    case ContainerState::kExited: return "exited";
+    case ContainerState::kDead: return "dead";
+    case ContainerState::kUnknown: break;
+  }
+  return "unknown";
+}
+
+std::string_view ToString(Health health) {
+  switch (health) {
+    case Health::kStarting: return "starting";
+    case Health::kHealthy: return "healthy";
+    case Health::kUnhealthy: return "unhealthy";
+    case Health::kNone: break;
+  }
+  return "";
+}
+
 ContainerIdentity ReadIdentity(const ObservedContainer& container) {
   ContainerIdentity id;
   id.managed = Label(container, kLabelManagedBy) == kManagedByValue;

@@ -1,9 +1,10 @@
 #include "worker-agent/core/reconcile_plan.h"
 
 #include <algorithm>
-#include <limits>
 #include <map>
+#include <optional>
 
+#include "worker-agent/core/app_slots.h"
 #include "worker-agent/core/container_count.h"
 #include "worker-agent/core/container_labels.h"
 
@@ -11,42 +12,28 @@ namespace nebula::agent {
 
 namespace {
 
-struct Ours {
-  const ObservedContainer* container;
-  ContainerIdentity identity;
-};
+bool IsRemoving(const ManagedContainer& c) { return c.container->state == ContainerState::kRemoving; }
 
-bool IsRemoving(const Ours& c) { return c.container->state == "removing"; }
-
-// Which of several matching containers at one index to keep: the one that is up, then the oldest.
-int StateRank(const std::string& state) {
-  if (state == "running") return 0;
-  if (state == "restarting") return 1;
-  if (state == "paused") return 2;
-  return 3;  // created, exited
-}
-
-bool BetterKeeper(const Ours& a, const Ours& b) {
-  const int ra = StateRank(a.container->state), rb = StateRank(b.container->state);
-  if (ra != rb) return ra < rb;
-  if (a.container->created != b.container->created) return a.container->created < b.container->created;
-  return a.container->id < b.container->id;
-}
-
-// A stopped keeper is started again unless its restart policy says an exit is final.
-bool NeedsStart(const ObservedContainer& c, const ContainerSpec& spec) {
-  if (c.state == "created") return true;
-  if (c.state == "exited") return spec.restart_policy == "unless-stopped" || spec.restart_policy == "always";
-  return false;
-}
-
-Action Remove(const Ours& c, std::string reason) {
+Action ContainerAction(ActionKind kind, const ManagedContainer& c, int32_t index, std::string reason) {
   Action a;
-  a.kind = ActionKind::kRemoveContainer;
+  a.kind = kind;
   a.app = c.identity.app;
   a.container_id = c.container->id;
   a.container_name = c.container->name;
-  a.index = c.identity.index.value_or(-1);
+  a.index = index;
+  a.reason = std::move(reason);
+  return a;
+}
+
+Action Remove(const ManagedContainer& c, std::string reason) {
+  return ContainerAction(ActionKind::kRemoveContainer, c, c.identity.index.value_or(-1), std::move(reason));
+}
+
+Action Pull(const std::string& app, const std::string& image, std::string reason) {
+  Action a;
+  a.kind = ActionKind::kPullImage;
+  a.app = app;
+  a.image = image;
   a.reason = std::move(reason);
   return a;
 }
@@ -54,6 +41,10 @@ Action Remove(const Ours& c, std::string reason) {
 std::string RemovalReason(const AppDesire& desire) {
   if (desire.kind == DesireKind::kAbsent) return desire.generation > 0 ? "app deleted" : "app has no desired state";
   return "app not running";
+}
+
+bool ShouldRun(const AppDesire& desire) {
+  return desire.kind == DesireKind::kPresent && (!desire.spec.has_running() || desire.spec.running());
 }
 
 bool ShouldPull(const v1::AppSpec& spec, const std::set<std::string>& present_images) {
@@ -66,54 +57,107 @@ void AddStep(AppPlan& plan, std::vector<Action> step) {
   if (!step.empty()) plan.steps.push_back(std::move(step));
 }
 
-Action ContainerAction(ActionKind kind, const Ours& c, int32_t index, std::string reason) {
-  Action a;
-  a.kind = kind;
-  a.app = c.identity.app;
-  a.container_id = c.container->id;
-  a.container_name = c.container->name;
-  a.index = index;
-  a.reason = std::move(reason);
-  return a;
+// Removes every container of the app that dockerd is not removing already.
+std::vector<Action> RemoveAll(const std::vector<ManagedContainer>& mine, const std::string& reason) {
+  std::vector<Action> removes;
+  for (const auto& c : mine) {
+    if (!IsRemoving(c)) removes.push_back(Remove(c, reason));
+  }
+  return removes;
 }
 
-// What one slot (index < count) looks like for a rolling update.
-enum class SlotState {
-  kReady,    // a current container, running (healthy) for min_ready_seconds
-  kPending,  // a current container, not ready yet
-  kFailed,   // a current container that exited, died or is unhealthy
-  kOld,      // only an outdated container: to be replaced
-  kMissing,  // nothing
+// Groups the containers that belong in a slot by index; the others (no valid index, an index beyond
+// the count) are removed.
+std::map<int32_t, std::vector<const ManagedContainer*>> GroupBySlot(const std::vector<ManagedContainer>& mine,
+                                                                    int32_t count, std::vector<Action>& removes) {
+  std::map<int32_t, std::vector<const ManagedContainer*>> by_index;
+  for (const auto& c : mine) {
+    if (IsRemoving(c)) continue;
+    if (!c.identity.index) {
+      removes.push_back(Remove(c, "no valid index label"));
+    } else if (*c.identity.index >= count) {
+      removes.push_back(Remove(c, "index beyond desired count " + std::to_string(count)));
+    } else {
+      by_index[*c.identity.index].push_back(&c);
+    }
+  }
+  return by_index;
+}
+
+// What the slots ask for, in the plan's step order.
+struct SlotActions {
+  std::vector<Action> changes;  // removes, starts, restarts
+  std::vector<Action> creates;
+  std::vector<Problem> problems;
+  int64_t recheck_ms = 0;  // soonest a pending new container may be ready (rolling only)
 };
 
-struct Slot {
-  int32_t index = 0;
-  ContainerSpec spec;
-  std::vector<std::string> problems;
-  const Ours* keeper = nullptr;
-  std::vector<const Ours*> others;  // to remove (outdated, duplicates, dead)
-  SlotState state = SlotState::kMissing;
-  bool old_running = false;   // kOld: the outdated container still serves
-  int64_t ready_in_ms = 0;    // kPending: how long until min_ready_seconds passed (0: unknown)
-};
+std::string OtherRemovalReason(const Slot& slot, const ManagedContainer& c) {
+  if (slot.keeper) return "duplicate of index " + std::to_string(slot.index);
+  if (c.container->state == ContainerState::kDead) return "dead";
+  return c.identity.config_hash == slot.spec.config_hash ? "image changed" : "config changed";
+}
 
-AppPlan PlanListedApp(const std::string& app, const AppDesire& desire, const std::vector<Ours>& mine,
+void EmitSlot(const std::string& app, Slot& slot, bool rolling, SlotActions& out) {
+  for (const ManagedContainer* c : slot.others) out.changes.push_back(Remove(*c, OtherRemovalReason(slot, *c)));
+  if (slot.keeper) {
+    const ObservedContainer& k = *slot.keeper->container;
+    if (NeedsStart(k, slot.spec)) {
+      out.changes.push_back(ContainerAction(ActionKind::kStartContainer, *slot.keeper, slot.index,
+                                            "container is " + std::string(ToString(k.state))));
+    } else if (k.state == ContainerState::kRunning && k.health == Health::kUnhealthy) {
+      out.changes.push_back(ContainerAction(ActionKind::kRestartContainer, *slot.keeper, slot.index, "unhealthy"));
+    }
+    if (rolling && slot.state == SlotState::kPending) {
+      const int64_t wait = slot.ready_in_ms > 0 ? slot.ready_in_ms : 500;
+      out.recheck_ms = out.recheck_ms == 0 ? wait : std::min(out.recheck_ms, wait);
+    }
+  } else if (!slot.spec_problems.empty()) {
+    for (auto& text : slot.spec_problems) out.problems.push_back({ProblemKind::kUnrunnableSpec, std::move(text)});
+  } else {
+    Action a;
+    a.kind = ActionKind::kCreateContainer;
+    a.app = app;
+    a.index = slot.index;
+    a.reason = slot.others.empty()                        ? "missing"
+               : slot.state == SlotState::kOld && rolling ? "rolling update"
+                                                          : "config changed";
+    a.spec = std::move(slot.spec);
+    out.creates.push_back(std::move(a));
+  }
+}
+
+// Every slot's actions, except old slots whose turn in a rolling update has not come.
+SlotActions EmitSlots(const std::string& app, std::vector<Slot>& slots, RollingBudget& budget) {
+  SlotActions out;
+  for (auto& slot : slots) {
+    if (slot.state == SlotState::kOld && !budget.TakeTurn(slot)) continue;
+    EmitSlot(app, slot, budget.rolling, out);
+  }
+  return out;
+}
+
+// A pull refresh the app still needs (pull policy `always` at a new generation, or a new pull_nonce).
+std::optional<Action> PullRefresh(const std::string& app, const v1::AppSpec& spec, const std::string& pull_key,
+                                  const PlanInput& input) {
+  if (pull_key.empty()) return std::nullopt;
+  auto done = input.pulled.find(app);
+  if (done != input.pulled.end() && done->second == pull_key) return std::nullopt;
+  return Pull(app, spec.image(),
+              spec.pull_policy() == v1::PULL_POLICY_ALWAYS ? "pull policy always"
+                                                           : "pull nonce " + std::to_string(spec.pull_nonce()));
+}
+
+AppPlan PlanListedApp(const std::string& app, const AppDesire& desire, const std::vector<ManagedContainer>& mine,
                       const PlanInput& input) {
   AppPlan plan;
   plan.app = app;
   plan.desire = desire.kind;
   plan.generation = desire.generation;
   if (desire.kind == DesireKind::kUnknown) return plan;
-
-  std::vector<Action> pulls, changes, creates;
-  for (const auto& c : mine) plan.settling = plan.settling || IsRemoving(c);
-
-  const bool run = desire.kind == DesireKind::kPresent && (!desire.spec.has_running() || desire.spec.running());
-  if (!run) {
-    for (const auto& c : mine) {
-      if (!IsRemoving(c)) changes.push_back(Remove(c, RemovalReason(desire)));
-    }
-    AddStep(plan, std::move(changes));
+  plan.settling = std::any_of(mine.begin(), mine.end(), IsRemoving);
+  if (!ShouldRun(desire)) {
+    AddStep(plan, RemoveAll(mine, RemovalReason(desire)));
     return plan;
   }
 
@@ -121,168 +165,58 @@ AppPlan PlanListedApp(const std::string& app, const AppDesire& desire, const std
   const ContainerCount count = CountContainers(spec.containers_per(), input.host);
   plan.desired_containers = count.count;
   if (count.capped()) {
-    plan.problems.push_back("wants " + std::to_string(count.requested) + " containers on this host; capped at " +
-                            std::to_string(count.count));
+    plan.problems.push_back({ProblemKind::kTooManyContainers, "wants " + std::to_string(count.requested) +
+                                                                   " containers on this host; capped at " +
+                                                                   std::to_string(count.count)});
   }
 
   // Pull refresh first, on its own: nothing is replaced before the new image is here.
   const std::string pull_key = PullKey(spec, desire.generation);
-  if (!pull_key.empty()) {
-    auto done = input.pulled.find(app);
-    if (done == input.pulled.end() || done->second != pull_key) {
-      Action a;
-      a.kind = ActionKind::kPullImage;
-      a.app = app;
-      a.image = spec.image();
-      a.reason = spec.pull_policy() == v1::PULL_POLICY_ALWAYS ? "pull policy always"
-                                                              : "pull nonce " + std::to_string(spec.pull_nonce());
-      plan.steps.push_back({std::move(a)});
-      plan.pull_key = pull_key;
-      return plan;
-    }
+  if (auto refresh = PullRefresh(app, spec, pull_key, input)) {
+    plan.steps.push_back({std::move(*refresh)});
+    plan.pull_key = pull_key;
+    return plan;
   }
+
+  SlotRules rules{app, &spec, desire.generation, input.settings, "", input.now};
   // For apps that pull, the tag's current image is part of what a container must match.
-  std::string current_image_id;
   if (!pull_key.empty()) {
     auto it = input.image_ids.find(spec.image());
-    if (it != input.image_ids.end()) current_image_id = it->second;
+    if (it != input.image_ids.end()) rules.current_image_id = it->second;
   }
+  std::vector<Action> beyond_slots;
+  const auto by_index = GroupBySlot(mine, count.count, beyond_slots);
+  std::vector<Slot> slots = ClassifySlots(rules, count.count, by_index);
+  RollingBudget budget = RollingBudgetFor(app, spec.update_strategy(), slots);
+  SlotActions actions = EmitSlots(app, slots, budget);
 
-  std::map<int32_t, std::vector<const Ours*>> by_index;
-  for (const auto& c : mine) {
-    if (IsRemoving(c)) continue;
-    if (!c.identity.index) {
-      changes.push_back(Remove(c, "no valid index label"));
-    } else if (*c.identity.index >= count.count) {
-      changes.push_back(Remove(c, "index beyond desired count " + std::to_string(count.count)));
-    } else {
-      by_index[*c.identity.index].push_back(&c);
-    }
-  }
-
-  const auto& strategy = spec.update_strategy();
-  const int64_t min_ready_ms = int64_t{strategy.min_ready_seconds()} * 1000;
-  std::vector<Slot> slots;
-  for (int32_t i = 0; i < count.count; ++i) {
-    Slot slot;
-    slot.index = i;
-    slot.spec = BuildContainerSpec(app, spec, desire.generation, i, input.settings);
-    slot.problems = SpecProblems(slot.spec);
-    const auto& candidates = by_index[i];
-    auto current = [&](const Ours* c) {
-      return c->identity.config_hash == slot.spec.config_hash && c->container->state != "dead" &&
-             (current_image_id.empty() || c->container->image_id.empty() || c->container->image_id == current_image_id);
-    };
-    for (const Ours* c : candidates) {
-      if (current(c) && (!slot.keeper || BetterKeeper(*c, *slot.keeper))) slot.keeper = c;
-    }
-    for (const Ours* c : candidates) {
-      if (c == slot.keeper) continue;
-      slot.others.push_back(c);
-      slot.old_running = slot.old_running || c->container->state == "running";
-    }
-    if (slot.keeper) {
-      const ObservedContainer& k = *slot.keeper->container;
-      const bool health_ok = !strategy.health_gated() || k.health.empty() || k.health == "healthy";
-      const int64_t age_ms = (input.now - k.created) * 1000;
-      if (k.health == "unhealthy" || (k.state == "exited" && !NeedsStart(k, slot.spec))) {
-        slot.state = SlotState::kFailed;
-      } else if (k.state == "exited" || k.state == "created" || k.state == "restarting") {
-        slot.state = k.state == "created" ? SlotState::kPending : SlotState::kFailed;
-      } else if (k.state == "running" && health_ok && age_ms >= min_ready_ms) {
-        slot.state = SlotState::kReady;
-      } else {
-        slot.state = SlotState::kPending;
-        slot.ready_in_ms = k.state == "running" && health_ok ? std::max<int64_t>(min_ready_ms - age_ms, 0) : 0;
-      }
-    } else {
-      slot.state = slot.others.empty() ? SlotState::kMissing : SlotState::kOld;
-    }
-    slots.push_back(std::move(slot));
-  }
-
-  const bool rolling = strategy.rolling();
-  int32_t budget = std::numeric_limits<int32_t>::max();
-  std::string stopped_by;
-  if (rolling) {
-    const int32_t max_unavailable = strategy.max_unavailable() == 0
-                                        ? 1
-                                        : static_cast<int32_t>(std::min<uint32_t>(strategy.max_unavailable(), 1u << 30));
-    // Old containers that are down anyway cost nothing to replace; the others take the budget
-    // left by new containers that are not ready yet.
-    int32_t unavailable = 0;
-    for (const auto& slot : slots) {
-      if (slot.state == SlotState::kPending || slot.state == SlotState::kFailed) ++unavailable;
-      if (slot.state == SlotState::kFailed && stopped_by.empty()) {
-        const ObservedContainer& k = *slot.keeper->container;
-        stopped_by = app + "[" + std::to_string(slot.index) + "] " + k.name + " is " +
-                     (k.health == "unhealthy" ? std::string("unhealthy") : k.state);
-      }
-    }
-    budget = std::max(max_unavailable - unavailable, 0);
-  }
-
-  int64_t recheck_ms = 0;
-  bool waiting = false;
-  for (auto& slot : slots) {
-    const int32_t i = slot.index;
-    if (slot.state == SlotState::kOld && rolling) {
-      const bool free = !slot.old_running && stopped_by.empty();
-      if (!free && (budget <= 0 || !stopped_by.empty())) {
-        waiting = stopped_by.empty();
-        continue;  // its turn comes in a later batch (or never, once the roll stopped)
-      }
-      if (!free) --budget;
-    }
-    for (const Ours* c : slot.others) {
-      std::string reason = slot.keeper ? "duplicate of index " + std::to_string(i)
-                           : c->container->state == "dead" ? "dead"
-                           : c->identity.config_hash == slot.spec.config_hash ? "image changed"
-                                                                            : "config changed";
-      changes.push_back(Remove(*c, std::move(reason)));
-    }
-    if (slot.keeper) {
-      const ObservedContainer& k = *slot.keeper->container;
-      if (NeedsStart(k, slot.spec)) {
-        changes.push_back(ContainerAction(ActionKind::kStartContainer, *slot.keeper, i, "container is " + k.state));
-      } else if (k.state == "running" && k.health == "unhealthy") {
-        changes.push_back(ContainerAction(ActionKind::kRestartContainer, *slot.keeper, i, "unhealthy"));
-      }
-      if (rolling && slot.state == SlotState::kPending) {
-        const int64_t wait = slot.ready_in_ms > 0 ? slot.ready_in_ms : 500;
-        recheck_ms = recheck_ms == 0 ? wait : std::min(recheck_ms, wait);
-      }
-    } else if (!slot.problems.empty()) {
-      plan.problems.insert(plan.problems.end(), slot.problems.begin(), slot.problems.end());
-    } else {
-      Action a;
-      a.kind = ActionKind::kCreateContainer;
-      a.app = app;
-      a.index = i;
-      a.reason = slot.others.empty() ? "missing" : slot.state == SlotState::kOld && rolling ? "rolling update" : "config changed";
-      a.spec = std::move(slot.spec);
-      creates.push_back(std::move(a));
-    }
-  }
-  if (!stopped_by.empty()) {
-    bool old_left = false;
-    for (const auto& slot : slots) old_left = old_left || slot.state == SlotState::kOld;
-    if (old_left) plan.problems.push_back("rolling update stopped: " + stopped_by);
+  plan.problems.insert(plan.problems.end(), actions.problems.begin(), actions.problems.end());
+  const bool old_left = std::any_of(slots.begin(), slots.end(), [](const Slot& s) { return s.state == SlotState::kOld; });
+  if (!budget.stopped_by.empty() && old_left) {
+    plan.problems.push_back({ProblemKind::kRollingUpdateStopped, "rolling update stopped: " + budget.stopped_by});
   }
   // Only a roll with old containers left waits for readiness; new containers alone need nothing.
-  if (waiting) plan.recheck_ms = recheck_ms == 0 ? 500 : recheck_ms;
+  if (budget.waiting) plan.recheck_ms = actions.recheck_ms == 0 ? 500 : actions.recheck_ms;
 
-  if (!creates.empty() && ShouldPull(spec, input.present_images)) {
-    Action a;
-    a.kind = ActionKind::kPullImage;
-    a.app = app;
-    a.image = spec.image();
-    a.reason = "image not present";
-    pulls.push_back(std::move(a));
+  std::vector<Action> pulls;
+  if (!actions.creates.empty() && ShouldPull(spec, input.present_images)) {
+    pulls.push_back(Pull(app, spec.image(), "image not present"));
   }
+  beyond_slots.insert(beyond_slots.end(), actions.changes.begin(), actions.changes.end());
   AddStep(plan, std::move(pulls));
-  AddStep(plan, std::move(changes));
-  AddStep(plan, std::move(creates));
+  AddStep(plan, std::move(beyond_slots));
+  AddStep(plan, std::move(actions.creates));
+  return plan;
+}
+
+// The containers of an app no longer in the list go, whatever their state.
+AppPlan PlanLeftoverApp(const std::string& app, const std::vector<ManagedContainer>& containers) {
+  AppPlan plan;
+  plan.app = app;
+  plan.listed = false;
+  plan.desire = DesireKind::kAbsent;
+  plan.settling = std::any_of(containers.begin(), containers.end(), IsRemoving);
+  AddStep(plan, RemoveAll(containers, "app not in this agent's list"));
   return plan;
 }
 
@@ -310,7 +244,7 @@ std::string PullKey(const v1::AppSpec& spec, int64_t generation) {
 }
 
 std::vector<AppPlan> PlanReconcile(const PlanInput& input) {
-  std::map<std::string, std::vector<Ours>> by_app;
+  std::map<std::string, std::vector<ManagedContainer>> by_app;
   for (const auto& c : input.containers) {
     ContainerIdentity identity = ReadIdentity(c);
     if (!identity.managed || identity.worker != input.settings.worker_id) continue;
@@ -319,7 +253,7 @@ std::vector<AppPlan> PlanReconcile(const PlanInput& input) {
   }
 
   std::vector<AppPlan> plans;
-  static const std::vector<Ours> kNone;
+  static const std::vector<ManagedContainer> kNone;
   std::set<std::string> seen;
   for (const auto& [app, desire] : input.apps) {
     if (!seen.insert(app).second) continue;  // a repeated name must not double the containers
@@ -328,22 +262,7 @@ std::vector<AppPlan> PlanReconcile(const PlanInput& input) {
     if (it != by_app.end()) by_app.erase(it);
   }
 
-  for (const auto& [app, containers] : by_app) {  // leftovers of apps no longer in the list
-    AppPlan plan;
-    plan.app = app;
-    plan.listed = false;
-    plan.desire = DesireKind::kAbsent;
-    std::vector<Action> removes;
-    for (const auto& c : containers) {
-      if (IsRemoving(c)) {
-        plan.settling = true;
-      } else {
-        removes.push_back(Remove(c, "app not in this agent's list"));
-      }
-    }
-    AddStep(plan, std::move(removes));
-    plans.push_back(std::move(plan));
-  }
+  for (const auto& [app, containers] : by_app) plans.push_back(PlanLeftoverApp(app, containers));
   return plans;
 }
 

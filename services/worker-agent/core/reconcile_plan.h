@@ -41,6 +41,7 @@
 #include "worker-agent/core/desired_view.h"
 #include "worker-agent/core/host_facts.h"
 #include "worker-agent/core/observed_container.h"
+#include "worker-agent/core/problem.h"
 
 namespace nebula::agent {
 
@@ -69,7 +70,7 @@ struct AppPlan {
   // Steps in order; a failed step stops the app's plan until the next pass.
   std::vector<std::vector<Action>> steps;
   // What keeps the app from converging that no action can fix (e.g. a host port above 65535).
-  std::vector<std::string> problems;
+  std::vector<Problem> problems;
   // dockerd is still removing one of the app's containers: nothing to do but look again.
   bool settling = false;
   // Non-empty: this plan is a pull refresh for this key (see PullKey); remember it once it succeeded.

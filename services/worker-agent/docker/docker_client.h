@@ -1,15 +1,16 @@
 // The narrow interface the agent needs from a container runtime (docs/architecture.md "Agent"). The real one talks to
-// dockerd's Engine API (EngineApiClient); tests and, later, hollow mode use in-memory ones.
+// dockerd's Engine API (EngineApiClient); the unit tests and hollow mode use the in-memory HollowDockerClient.
+// tests/services/worker-agent/docker/docker_client_contract.h holds both to the same contract.
 // Every method throws nebula::Error on failure, with dockerd's own message (e.g. "port is already
 // allocated"): kNotFound for 404, kAlreadyExists for a name conflict, kUnavailable when dockerd
 // cannot be reached.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -86,11 +87,10 @@ class DockerClient {
   // Removes every image no container uses (docker image prune -a). Returns how many were deleted.
   virtual int PruneImages() = 0;
   // Streams container events of containers carrying every label=value given, calling on_event for
-  // each, until `stop` is set (returns) or the connection ends or breaks (throws kUnavailable).
+  // each, until `stop` is requested (returns) or the connection ends or breaks (throws kUnavailable).
   // on_connected runs once dockerd answered, so a caller can resync what it missed meanwhile.
   virtual void WatchEvents(const std::map<std::string, std::string>& labels, const std::function<void()>& on_connected,
-                           const std::function<void(const ContainerEvent&)>& on_event,
-                           const std::atomic<bool>& stop) = 0;
+                           const std::function<void(const ContainerEvent&)>& on_event, std::stop_token stop) = 0;
 };
 
 }  // namespace nebula::agent

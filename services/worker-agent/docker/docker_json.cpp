@@ -136,11 +136,27 @@ json CreateNetworkBody(const std::string& name) {
               {"Labels", {{"dev.nebula.managed-by", "nebula"}}}};
 }
 
-std::string HealthFromStatus(const std::string& status) {
-  if (status.find("(healthy)") != std::string::npos) return "healthy";
-  if (status.find("(unhealthy)") != std::string::npos) return "unhealthy";
-  if (status.find("(health: starting)") != std::string::npos) return "starting";
-  return {};
+ContainerState ParseContainerState(std::string_view word) {
+  for (auto state : {ContainerState::kCreated, ContainerState::kRunning, ContainerState::kPaused,
+                     ContainerState::kRestarting, ContainerState::kRemoving, ContainerState::kExited,
+                     ContainerState::kDead}) {
+    if (word == ToString(state)) return state;
+  }
+  return ContainerState::kUnknown;
+}
+
+Health ParseHealth(std::string_view word) {
+  for (auto health : {Health::kStarting, Health::kHealthy, Health::kUnhealthy}) {
+    if (word == ToString(health)) return health;
+  }
+  return Health::kNone;
+}
+
+Health HealthFromStatus(const std::string& status) {
+  if (status.find("(healthy)") != std::string::npos) return Health::kHealthy;
+  if (status.find("(unhealthy)") != std::string::npos) return Health::kUnhealthy;
+  if (status.find("(health: starting)") != std::string::npos) return Health::kStarting;
+  return Health::kNone;
 }
 
 std::vector<ObservedContainer> ParseContainerList(const json& list) {
@@ -153,7 +169,7 @@ std::vector<ObservedContainer> ParseContainerList(const json& list) {
     if (!names.empty()) c.name = StripSlash(names.front());
     c.image = String(item, "Image");
     c.image_id = String(item, "ImageID");
-    c.state = String(item, "State");
+    c.state = ParseContainerState(String(item, "State"));
     const std::string status = String(item, "Status");
     c.health = HealthFromStatus(status);
     if (status.rfind("Exited (", 0) == 0) c.exit_code = std::atoi(status.c_str() + 8);
@@ -173,8 +189,8 @@ ContainerDetails ParseContainerInspect(const json& j) {
   d.container.name = StripSlash(String(j, "Name"));
   d.container.image = String(config, "Image");
   d.container.image_id = String(j, "Image");
-  d.container.state = String(state, "Status");
-  d.container.health = String(Object(state, "Health"), "Status");
+  d.container.state = ParseContainerState(String(state, "Status"));
+  d.container.health = ParseHealth(String(Object(state, "Health"), "Status"));
   d.container.created = ParseRfc3339(String(j, "Created"));
   d.container.labels = StringMap(Object(config, "Labels"));
   d.env = Strings(config, "Env");
@@ -219,7 +235,7 @@ ContainerDetails ParseContainerInspect(const json& j) {
   d.nano_cpus = Int(host, "NanoCpus");
   d.memory_bytes = Int(host, "Memory");
   d.exit_code = static_cast<int>(Int(state, "ExitCode"));
-  if (d.container.state == "exited" || d.container.state == "dead") d.container.exit_code = d.exit_code;
+  if (d.container.state == ContainerState::kExited || d.container.state == ContainerState::kDead) d.container.exit_code = d.exit_code;
   d.error = String(state, "Error");
   return d;
 }

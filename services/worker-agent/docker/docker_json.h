@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "worker-agent/core/container_spec.h"
@@ -31,8 +32,12 @@ ContainerDetails ParseContainerInspect(const nlohmann::json& inspect);
 // GET /images/{name}/json
 ImageInfo ParseImageInspect(const nlohmann::json& inspect);
 
-// "Up 5 minutes (healthy)" → "healthy"; "(health: starting)" → "starting"; none → "".
-std::string HealthFromStatus(const std::string& status);
+// dockerd's words for a container's state and health ("running", "healthy"); unknown words → kUnknown
+// / kNone. The only place the agent reads them: everything after compares the enums.
+ContainerState ParseContainerState(std::string_view word);
+Health ParseHealth(std::string_view word);
+// "Up 5 minutes (healthy)" → kHealthy; "(health: starting)" → kStarting; none → kNone.
+Health HealthFromStatus(const std::string& status);
 
 // Label filter for GET /containers/json: {"label":["k=v",…]}.
 std::string LabelFilter(const std::map<std::string, std::string>& labels);

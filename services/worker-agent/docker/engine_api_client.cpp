@@ -1,5 +1,7 @@
 #include "worker-agent/docker/engine_api_client.h"
 
+#include <atomic>
+
 #include "worker-agent/docker/docker_json.h"
 #include "worker-agent/docker/image_ref.h"
 #include "common/error.h"
@@ -184,7 +186,10 @@ int EngineApiClient::PruneImages() {
 void EngineApiClient::WatchEvents(const std::map<std::string, std::string>& labels,
                                    const std::function<void()>& on_connected,
                                    const std::function<void(const ContainerEvent&)>& on_event,
-                                   const std::atomic<bool>& stop) {
+                                   std::stop_token stop) {
+  // The HTTP layer polls a flag while it waits (engine_http.cpp).
+  std::atomic<bool> stopped{false};
+  std::stop_callback on_stop(stop, [&] { stopped = true; });
   // dockerd sends the headers at once and then one JSON object per line, forever. An idle stream
   // is cut after 5 minutes (idle_limit); the caller reconnects, which costs one resync.
   std::string pending;
@@ -192,7 +197,7 @@ void EngineApiClient::WatchEvents(const std::map<std::string, std::string>& labe
   request.method = "GET";
   request.target = std::string(kApi) + "/events?filters=" + Escape(ContainerEventFilter(labels));
   request.timeout = 0s;
-  request.stop = &stop;
+  request.stop = &stopped;
   request.on_headers = on_connected;
   request.on_data = [&](std::string_view data) {
     pending.append(data);
@@ -208,10 +213,10 @@ void EngineApiClient::WatchEvents(const std::map<std::string, std::string>& labe
       Fail("watch events", r);
     }
   } catch (const Error&) {
-    if (stop) return;
+    if (stopped) return;
     throw;
   }
-  if (stop) return;
+  if (stopped) return;
   throw Error(ErrorCode::kUnavailable, "dockerd at " + endpoint_.display + ": the event stream ended");
 }
 

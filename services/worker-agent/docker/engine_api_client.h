@@ -31,7 +31,7 @@ class EngineApiClient : public DockerClient {
   void PullImage(const std::string& reference) override;
   int PruneImages() override;
   void WatchEvents(const std::map<std::string, std::string>& labels, const std::function<void()>& on_connected,
-                   const std::function<void(const ContainerEvent&)>& on_event, const std::atomic<bool>& stop) override;
+                   const std::function<void(const ContainerEvent&)>& on_event, std::stop_token stop) override;
 
  private:
   EngineResponse Call(const std::string& method, const std::string& path, std::chrono::seconds timeout,

@@ -121,7 +121,7 @@ struct DockerdFixture {
     }
     std::string errors;
     for (const auto& app : Get().Status().apps) {
-      for (const auto& e : app.errors) errors += app.app + ": " + e + "\n";
+      for (const auto& e : app.errors) errors += app.app + ": " + e.text + "\n";
     }
     INFO(errors);
     REQUIRE(result == PassResult::kConverged);

@@ -92,13 +92,14 @@ inline std::string GlobalRecord(int64_t generation, int64_t prune_generation) {
 }
 
 // A container created by the agent from `spec` (same labels), in `state`.
-inline ObservedContainer Observed(const ContainerSpec& spec, std::string state = "running", int64_t created = 100) {
+inline ObservedContainer Observed(const ContainerSpec& spec, ContainerState state = ContainerState::kRunning,
+                                  int64_t created = 100) {
   static int counter = 0;
   ObservedContainer c;
   c.id = "id-" + spec.app + "-" + std::to_string(spec.index) + "-" + std::to_string(++counter);
   c.name = spec.app + "-" + std::to_string(spec.index) + "-abcde";
   c.image = spec.image;
-  c.state = std::move(state);
+  c.state = state;
   c.created = created;
   c.labels = spec.labels;
   return c;

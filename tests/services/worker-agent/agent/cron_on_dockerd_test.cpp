@@ -53,7 +53,7 @@ TEST_CASE("cron jobs run on dockerd: exit code recorded, finished runs removed, 
   // quick exits with 3: recorded, then removed; slow still runs, so its 00:02 run is skipped.
   REQUIRE(nebula::testing::Eventually([&] {
     for (const auto& r : Runs(f)) {
-      if (r.labels.at("dev.nebula.cron") == "quick") return r.state == "exited";
+      if (r.labels.at("dev.nebula.cron") == "quick") return r.state == ContainerState::kExited;
     }
     return false;
   }, 30s));

@@ -2,11 +2,11 @@
 // schedule (never two at once) and are cleaned up, prune follows the group and global generations.
 #include <catch2/catch.hpp>
 
-#include "../fake_docker_client.h"
 #include "../test_apps.h"
 #include "worker-agent/agent/cron_runner.h"
 #include "worker-agent/agent/reconciler.h"
 #include "worker-agent/agent/worker_agent_service.h"
+#include "worker-agent/docker/hollow_docker_client.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;
@@ -16,15 +16,15 @@ namespace {
 constexpr int64_t kMidnight = 1796083200;  // 2026-12-01 00:00:00 UTC
 
 struct Group {
-  FakeDockerClient docker;
+  HollowDockerClient docker;
   DesiredView view = DesiredView::ForGroup("edge");
   int64_t unix_now = kMidnight + 5;
   Reconciler reconciler{docker, [this] { return view; }, kHost, kSettings, ReconcilerOptions{}};
   CronRunner cron{docker, [this] { return view; }, kSettings, [this] { return unix_now; }};
 
   Group() {
-    docker.images.insert("nebtest/web:1");
-    docker.images.insert("busybox:1");
+    docker.AddImage("nebtest/web:1");
+    docker.AddImage("busybox:1");
   }
   int AppContainers(const std::string& app) {
     int n = 0;
@@ -78,7 +78,7 @@ TEST_CASE("group mode: cron jobs run on schedule, one at a time, finished runs a
   g.cron.Tick();
   auto runs = g.CronRuns();
   REQUIRE(runs.size() == 1);
-  CHECK(runs[0].state == "running");
+  CHECK(runs[0].state == ContainerState::kRunning);
   CHECK(runs[0].labels.at("dev.nebula.cron-run") == std::to_string(kMidnight + 60));
 
   // 00:02 comes while the first run still runs: skipped, never two at once.
@@ -92,7 +92,7 @@ TEST_CASE("group mode: cron jobs run on schedule, one at a time, finished runs a
 
   // The run exits with 7: recorded, removed; the app reconciler never touches cron runs.
   auto finished = runs[0];
-  finished.state = "exited";
+  finished.state = ContainerState::kExited;
   finished.exit_code = 7;
   g.docker.Put(finished);
   CHECK(g.reconciler.RunPass() == PassResult::kConverged);
@@ -120,15 +120,15 @@ TEST_CASE("prune runs when the group or global prune generation grows, and is re
   g.view.Apply("group/edge", GroupRecord("edge", 1, {"web"}, {}, 0));
   g.view.Apply("app/web", Record("web", 1, WebSpec(1)));
   g.view.MarkCaughtUp();
-  g.docker.images.insert("old/unused:1");
+  g.docker.AddImage("old/unused:1");
   g.Converge();
   CHECK(g.docker.prunes == 0);
 
   g.view.Apply("group/edge", GroupRecord("edge", 2, {"web"}, {}, 1));
   g.Converge();
   CHECK(g.docker.prunes == 1);
-  CHECK(g.docker.images.count("old/unused:1") == 0);
-  CHECK(g.docker.images.count("nebtest/web:1") == 1);  // in use
+  CHECK_FALSE(g.docker.HasImage("old/unused:1"));
+  CHECK(g.docker.HasImage("nebtest/web:1"));  // in use
   CHECK(g.reconciler.Status().pruned_group_generation == 1);
   g.Converge();
   CHECK(g.docker.prunes == 1);  // once per generation
@@ -153,12 +153,12 @@ TEST_CASE("cron runner: idle without jobs it calls no Docker API and sleeps unti
   g.view.Apply("group/edge", GroupRecord("edge", 1, {}, {}));
   g.view.MarkCaughtUp();
   cron.Tick();  // the first tick lists: an agent restart may find runs
-  g.docker.unavailable = true;
+  g.docker.SetUnavailable(true);
   CHECK_NOTHROW(cron.Tick());  // no job and no run container: no Docker call
   CHECK(cron.NextTickIn() >= std::chrono::hours(1));
   CHECK(changes == 0);
 
-  g.docker.unavailable = false;
+  g.docker.SetUnavailable(false);
   g.view.Apply("group/edge", GroupRecord("edge", 2, {}, {"tick"}));
   g.view.Apply("cron/tick", CronRecord("tick", 1, "* * * * *", "busybox:1", {"true"}));
   cron.Tick();  // 00:00:05: schedules 00:01

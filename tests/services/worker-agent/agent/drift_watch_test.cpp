@@ -3,11 +3,10 @@
 
 #include <thread>
 
-#include "../fake_docker_client.h"
 #include "worker-agent/agent/drift_watch.h"
+#include "worker-agent/docker/hollow_docker_client.h"
 
 using namespace nebula::agent;
-using namespace nebula::agent::testing;
 using namespace std::chrono_literals;
 
 namespace {
@@ -34,7 +33,7 @@ TEST_CASE("drift events: a container that stops running or vanishes", "[unit][dr
 }
 
 TEST_CASE("drift watch asks for a pass on drift events and on every (re)connection", "[unit][drift_watch]") {
-  FakeDockerClient docker;
+  HollowDockerClient docker;
   std::atomic<int> drifts{0}, connects{0};
   DriftWatch watch(docker, {{"dev.nebula.worker", "worker-1"}}, [&](const ContainerEvent&) { ++drifts; },
                    [&] { ++connects; }, DriftWatchOptions{10ms, 50ms});
@@ -47,10 +46,10 @@ TEST_CASE("drift watch asks for a pass on drift events and on every (re)connecti
 
   // dockerd restarts: the stream breaks, reconnecting fails for a while, then works and asks for a
   // pass (the events in between were missed); new events arrive again.
-  docker.unavailable = true;
+  docker.SetUnavailable(true);
   std::this_thread::sleep_for(200ms);
   CHECK(connects.load() == 1);
-  docker.unavailable = false;
+  docker.SetUnavailable(false);
   REQUIRE(Within(2s, [&] { return connects.load() == 2; }));
   docker.Emit({"kill", "c2", {}});
   REQUIRE(Within(2s, [&] { return drifts.load() == 3; }));

@@ -98,7 +98,7 @@ TEST_CASE("every AppSpec field arrives on dockerd", "[integration][fields]") {
     INFO("f-main[" << i << "]");
     const auto* d = AtIndex(all, "f-main", i);
     REQUIRE(d);
-    CHECK(d->container.state == "running");
+    CHECK(d->container.state == ContainerState::kRunning);
     CHECK(d->entrypoint == std::vector<std::string>{"sh", "-c"});
     CHECK(d->cmd == std::vector<std::string>{"trap 'exit 0' TERM; sleep 3600 & wait"});
     CHECK(Has(d->env, "GREETING=hello world"));
@@ -131,7 +131,7 @@ TEST_CASE("every AppSpec field arrives on dockerd", "[integration][fields]") {
     INFO("f-host[" << i << "]");
     const auto* d = AtIndex(all, "f-host", i);
     REQUIRE(d);
-    CHECK(d->container.state == "running");
+    CHECK(d->container.state == ContainerState::kRunning);
     CHECK_FALSE(d->privileged);
     CHECK(d->network_mode == "host");
     CHECK(d->restart_policy == "always");
@@ -140,7 +140,7 @@ TEST_CASE("every AppSpec field arrives on dockerd", "[integration][fields]") {
     INFO("f-none[" << i << "]");
     const auto* d = AtIndex(all, "f-none", i);
     REQUIRE(d);
-    CHECK(d->container.state == "running");
+    CHECK(d->container.state == ContainerState::kRunning);
     CHECK(d->network_mode == "none");
     CHECK(d->restart_policy == "no");
     CHECK(d->networks == std::vector<std::string>{"none"});
@@ -165,11 +165,11 @@ TEST_CASE("every AppSpec field arrives on dockerd", "[integration][fields]") {
   REQUIRE(!priv_id.empty());
   const auto priv = f.docker.InspectContainer(priv_id);
   CHECK(priv.privileged);
-  if (priv.container.state != "running") {
+  if (priv.container.state != ContainerState::kRunning) {
     bool reported = false;
     for (const auto& app : f.Get().Status().apps) {
       if (app.app == "f-priv") {
-        for (const auto& e : app.errors) reported = reported || e.find("start container") != std::string::npos;
+        for (const auto& e : app.errors) reported = reported || e.text.find("start container") != std::string::npos;
       }
     }
     std::printf("privileged container not started by this dockerd (%s); the error was reported: %s\n",

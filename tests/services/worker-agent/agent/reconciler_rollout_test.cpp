@@ -3,9 +3,9 @@
 
 #include <algorithm>
 
-#include "../fake_docker_client.h"
 #include "../test_apps.h"
 #include "worker-agent/agent/reconciler.h"
+#include "worker-agent/docker/hollow_docker_client.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;
@@ -15,15 +15,14 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 struct Rollout {
-  FakeDockerClient docker;
+  int64_t unix_now = 1'000'000;
+  HollowDockerClient docker{HollowOptions{.unix_now = [this] { return unix_now; }}};
   DesiredView view{{"web"}};
   SteadyClock::time_point now = SteadyClock::now();
-  int64_t unix_now = 1'000'000;
   std::unique_ptr<Reconciler> reconciler;
 
   Rollout() {
-    docker.images.insert("nebtest/web:1");
-    docker.unix_now = [this] { return unix_now; };
+    docker.AddImage("nebtest/web:1");
     ReconcilerOptions options;
     options.clock = [this] { return now; };
     options.unix_now = [this] { return unix_now; };
@@ -46,7 +45,9 @@ struct Rollout {
   std::vector<std::string> Errors() {
     auto status = reconciler->Status();
     REQUIRE(!status.apps.empty());
-    return status.apps[0].errors;
+    std::vector<std::string> texts;
+    for (const auto& e : status.apps[0].errors) texts.push_back(e.text);
+    return texts;
   }
 };
 
@@ -70,7 +71,7 @@ TEST_CASE("pull nonce: pull, then replace only containers whose image ID changed
   CHECK(r.Ids() == before);
 
   // A new image under the tag: the next nonce replaces both containers; no pull after that.
-  r.docker.registry_ids["nebtest/web:1"] = "sha256:v2";
+  r.docker.SetRegistryImage("nebtest/web:1", "sha256:v2");
   spec.set_pull_nonce(2);
   r.Desire(3, spec);
   CHECK(r.reconciler->RunPass() == PassResult::kActed);  // pull
@@ -91,7 +92,7 @@ TEST_CASE("a failed refresh pull keeps the containers, is reported and retried l
   const auto before = r.Ids();
   auto spec = WebSpec(2);
   spec.set_pull_policy(nebula::v1::PULL_POLICY_ALWAYS);
-  r.docker.pull_error = "registry down";
+  r.docker.FailPulls("registry down");
   r.Desire(2, spec);
   CHECK(r.reconciler->RunPass() == PassResult::kFailed);
   const int pulls = r.docker.pulls;
@@ -100,7 +101,7 @@ TEST_CASE("a failed refresh pull keeps the containers, is reported and retried l
   CHECK(r.Ids() == before);
   REQUIRE(!r.Errors().empty());
   CHECK_THAT(r.Errors()[0], Catch::Contains("registry down"));
-  r.docker.pull_error.clear();
+  r.docker.FailPulls("");
   r.Advance(31);
   CHECK(r.reconciler->RunPass() == PassResult::kActed);
   CHECK(r.docker.pulls == pulls + 1);
@@ -131,7 +132,7 @@ TEST_CASE("a rolling update never has more than max_unavailable slots down", "[u
     for (const auto& c : r.docker.All()) {
       const auto id = ReadIdentity(c);
       const bool is_new = new_hashes.count(id.config_hash) > 0;
-      if (c.state == "running" && (!is_new || r.unix_now - c.created >= 3)) ++ready;
+      if (c.state == ContainerState::kRunning && (!is_new || r.unix_now - c.created >= 3)) ++ready;
     }
     INFO("pass " << passes);
     CHECK(5 - ready <= 2);

@@ -2,9 +2,9 @@
 // cost running containers, and what GetStatus reports.
 #include <catch2/catch.hpp>
 
-#include "../fake_docker_client.h"
 #include "../test_apps.h"
 #include "worker-agent/agent/reconciler.h"
+#include "worker-agent/docker/hollow_docker_client.h"
 
 using namespace nebula::agent;
 using namespace nebula::agent::testing;
@@ -20,12 +20,12 @@ ReconcilerOptions WithClock(SteadyClock::time_point* now) {
 }
 
 struct Fixture {
-  FakeDockerClient docker;
+  HollowDockerClient docker{HollowOptions{.version = "20.10-fake"}};
   DesiredView view{{"web"}};
   SteadyClock::time_point now = SteadyClock::now();
   Reconciler reconciler{docker, [this] { return view; }, kHost, kSettings, WithClock(&now)};
 
-  Fixture() { docker.images.insert("nebtest/web:1"); }
+  Fixture() { docker.AddImage("nebtest/web:1"); }
 
   void Desire(int64_t generation, const nebula::v1::AppSpec& spec) {
     view.Apply("app/web", Record("web", generation, spec));
@@ -38,7 +38,7 @@ struct Fixture {
   }
   int RunningCount() {
     int n = 0;
-    for (const auto& c : docker.All()) n += c.state == "running";
+    for (const auto& c : docker.All()) n += c.state == ContainerState::kRunning;
     return n;
   }
 };
@@ -109,7 +109,7 @@ TEST_CASE("a failed pull reports the error and keeps the old containers", "[unit
   for (const auto& c : Running("web", WebSpec(2), 1, 2)) f.docker.Put(c);
   auto changed = WebSpec(2);
   changed.set_image("nebtest/missing:9");
-  f.docker.pull_error = "manifest for nebtest/missing:9 not found";
+  f.docker.FailPulls("manifest for nebtest/missing:9 not found");
   f.Desire(2, changed);
   CHECK(f.reconciler.RunPass() == PassResult::kFailed);
   CHECK(f.docker.pulls == 1);
@@ -117,22 +117,22 @@ TEST_CASE("a failed pull reports the error and keeps the old containers", "[unit
   CHECK(f.RunningCount() == 2);
   const auto web = f.Web(f.reconciler.Status());
   REQUIRE(web.errors.size() == 1);
-  CHECK_THAT(web.errors[0], Catch::Contains("manifest for nebtest/missing:9 not found"));
+  CHECK_THAT(web.errors[0].text, Catch::Contains("manifest for nebtest/missing:9 not found"));
   CHECK(web.observed_generation == 2);
   CHECK(web.converged_generation == 0);
 }
 
 TEST_CASE("a start failure (port in use) is reported, the next pass retries the start", "[unit][reconciler]") {
   Fixture f;
-  f.docker.start_error = "driver failed programming external connectivity: port is already allocated";
+  f.docker.FailStarts("driver failed programming external connectivity: port is already allocated");
   f.Desire(1, WebSpec(1));
   CHECK(f.reconciler.RunPass() == PassResult::kFailed);
   auto web = f.Web(f.reconciler.Status());
   REQUIRE(web.errors.size() == 1);
-  CHECK_THAT(web.errors[0], Catch::Contains("port is already allocated"));
+  CHECK_THAT(web.errors[0].text, Catch::Contains("port is already allocated"));
   CHECK(f.docker.All().size() == 1);  // created, not started
 
-  f.docker.start_error.clear();
+  f.docker.FailStarts("");
   CHECK(f.reconciler.RunPass() == PassResult::kBackingOff);  // right after a repair: waits
   f.now += std::chrono::seconds(1);
   CHECK(f.reconciler.RunPass() == PassResult::kActed);  // starts the created container
@@ -144,14 +144,14 @@ TEST_CASE("a start failure (port in use) is reported, the next pass retries the 
 TEST_CASE("dockerd unreachable: nothing happens, the error is reported, it recovers", "[unit][reconciler]") {
   Fixture f;
   f.Desire(1, WebSpec(1));
-  f.docker.unavailable = true;
+  f.docker.SetUnavailable(true);
   CHECK(f.reconciler.RunPass() == PassResult::kFailed);
   auto web = f.Web(f.reconciler.Status());
   REQUIRE(web.errors.size() == 1);
-  CHECK_THAT(web.errors[0], Catch::StartsWith("docker: ") && Catch::Contains("Couldn't connect"));
+  CHECK_THAT(web.errors[0].text, Catch::StartsWith("docker: ") && Catch::Contains("Couldn't connect"));
   CHECK(web.observed_generation == 1);
 
-  f.docker.unavailable = false;
+  f.docker.SetUnavailable(false);
   CHECK(f.reconciler.RunPass() == PassResult::kActed);
   CHECK(f.reconciler.RunPass() == PassResult::kConverged);
 }
@@ -183,8 +183,8 @@ TEST_CASE("the loop reconciles on its own thread and stops cleanly", "[unit][rec
 }
 
 TEST_CASE("one app's unusable image does not hold up the others", "[unit][reconciler]") {
-  FakeDockerClient docker;
-  docker.images.insert("nebtest/web:1");
+  HollowDockerClient docker;
+  docker.AddImage("nebtest/web:1");
   DesiredView view({"web", "bad"});
   auto bad = WebSpec(1);
   bad.set_image("Not/A:Reference");
@@ -202,8 +202,8 @@ TEST_CASE("one app's unusable image does not hold up the others", "[unit][reconc
   CHECK(status.apps[0].running_containers == 1);
   CHECK(status.apps[1].converged_generation == 0);
   REQUIRE(status.apps[1].errors.size() == 2);  // the failure, still, and the backoff
-  CHECK_THAT(status.apps[1].errors[0], Catch::Contains("invalid reference format"));
-  CHECK_THAT(status.apps[1].errors[1], Catch::Contains("backing off"));
+  CHECK_THAT(status.apps[1].errors[0].text, Catch::Contains("invalid reference format"));
+  CHECK_THAT(status.apps[1].errors[1].text, Catch::Contains("backing off"));
 }
 
 TEST_CASE("a container removed by hand is recreated at once", "[unit][reconciler]") {
@@ -243,7 +243,7 @@ TEST_CASE("a crash-looping container is repaired once per backoff step", "[unit]
       const auto web = f.Web(f.reconciler.Status());
       CHECK(web.converged_generation == 1);  // unchanged; it is the containers that fail
       REQUIRE(!web.errors.empty());
-      CHECK_THAT(web.errors.back(), Catch::Contains("backing off"));
+      CHECK_THAT(web.errors.back().text, Catch::Contains("backing off"));
     }
     f.now += std::chrono::milliseconds(100);
   }
@@ -262,8 +262,8 @@ TEST_CASE("a new generation is applied at once, even during a crash loop", "[uni
 }
 
 TEST_CASE("the loop does not hot-loop on a crashing container, whatever triggers it", "[unit][reconciler]") {
-  FakeDockerClient docker;
-  docker.images.insert("nebtest/web:1");
+  HollowDockerClient docker;
+  docker.AddImage("nebtest/web:1");
   DesiredView view({"web"});
   view.Apply("app/web", Record("web", 1, WebSpec(1)));
   view.MarkCaughtUp();

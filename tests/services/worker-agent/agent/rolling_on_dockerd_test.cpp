@@ -23,7 +23,7 @@ struct Census {
 Census Count(DockerdFixture& f, const std::set<std::string>& hashes) {
   Census c;
   for (const auto& container : f.List()) {
-    if (container.state != "running") continue;
+    if (container.state != ContainerState::kRunning) continue;
     ++c.running;
     if (hashes.count(ReadIdentity(container).config_hash)) ++c.with_hash;
   }
@@ -100,8 +100,8 @@ TEST_CASE("rolling update on dockerd: a failing new config stops the roll and ke
     f.Get().RunPass();
     for (const auto& app : f.Get().Status().apps) {
       for (const auto& e : app.errors) {
-        errors += e + "\n";
-        stopped = stopped || e.rfind("rolling update stopped", 0) == 0;
+        errors += e.text + "\n";
+        stopped = stopped || e.text.rfind("rolling update stopped", 0) == 0;
       }
     }
     std::this_thread::sleep_for(300ms);
@@ -110,11 +110,11 @@ TEST_CASE("rolling update on dockerd: a failing new config stops the roll and ke
   REQUIRE(stopped);
   // One container was replaced (the failed batch); the two others still run the old config.
   int old_running = 0;
-  for (const auto& c : f.List()) old_running += old_ids.count(c.id) && c.state == "running";
+  for (const auto& c : f.List()) old_running += old_ids.count(c.id) && c.state == ContainerState::kRunning;
   CHECK(old_running == 2);
   for (int i = 0; i < 3; ++i) f.Get().RunPass();
   old_running = 0;
-  for (const auto& c : f.List()) old_running += old_ids.count(c.id) && c.state == "running";
+  for (const auto& c : f.List()) old_running += old_ids.count(c.id) && c.state == ContainerState::kRunning;
   CHECK(old_running == 2);
 }
 
@@ -148,8 +148,8 @@ TEST_CASE("health-gated rolling update on dockerd: the next batch waits for HEAL
   REQUIRE(containers.size() == 3);
   std::sort(containers.begin(), containers.end(), [](const auto& a, const auto& b) { return a.created < b.created; });
   // The roll is done once the last batch was created; the earlier batches had to be healthy.
-  CHECK(containers[0].health == "healthy");
-  CHECK(containers[1].health == "healthy");
+  CHECK(containers[0].health == Health::kHealthy);
+  CHECK(containers[1].health == Health::kHealthy);
   std::vector<int64_t> created;
   for (const auto& c : containers) created.push_back(c.created);
   // Batches of one, each after the previous new container turned healthy (≥ 3 s).

@@ -22,11 +22,11 @@ CronDesire Job(const std::string& name, const std::string& schedule, int64_t gen
   return d;
 }
 
-ObservedContainer RunOf(const std::string& job, std::string state, int exit_code = -1) {
+ObservedContainer RunOf(const std::string& job, ContainerState state, int exit_code = -1) {
   static int n = 0;
   ObservedContainer c;
   c.id = "cron-" + std::to_string(++n);
-  c.state = std::move(state);
+  c.state = state;
   c.exit_code = exit_code;
   c.labels = {{"dev.nebula.managed-by", "nebula"}, {"dev.nebula.worker", "worker-1"}, {"dev.nebula.cron", job}};
   return c;
@@ -69,7 +69,7 @@ TEST_CASE("cron plan: schedules at first sight, runs when due, then schedules th
 
 TEST_CASE("cron plan: a due run is skipped while the previous one still runs", "[unit][cron]") {
   std::map<std::string, CronJobState> state{{"slow", CronJobState{1, kMidnight + 60}}};
-  auto plan = Tick({Job("slow", "* * * * *")}, {RunOf("slow", "running")}, state, kMidnight + 61);
+  auto plan = Tick({Job("slow", "* * * * *")}, {RunOf("slow", ContainerState::kRunning)}, state, kMidnight + 61);
   CHECK(plan.starts.empty());
   REQUIRE(plan.state.at("slow").errors.size() == 1);
   CHECK_THAT(plan.state.at("slow").errors[0], Catch::Contains("still running"));
@@ -78,9 +78,9 @@ TEST_CASE("cron plan: a due run is skipped while the previous one still runs", "
 
 TEST_CASE("cron plan: finished runs are recorded with their exit code and removed", "[unit][cron]") {
   std::map<std::string, CronJobState> state{{"job", CronJobState{1, kMidnight + 600}}};
-  const auto done = RunOf("job", "exited", 3);
-  const auto gone = RunOf("left-the-group", "exited", 0);
-  const auto busy = RunOf("left-the-group", "running");
+  const auto done = RunOf("job", ContainerState::kExited, 3);
+  const auto gone = RunOf("left-the-group", ContainerState::kExited, 0);
+  const auto busy = RunOf("left-the-group", ContainerState::kRunning);
   auto plan = Tick({Job("job", "*/10 * * * *")}, {done, gone, busy}, state, kMidnight + 100);
   REQUIRE(plan.finished.size() == 2);
   CHECK(plan.finished[0].container_id == done.id);

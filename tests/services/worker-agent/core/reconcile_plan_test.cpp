@@ -207,8 +207,8 @@ TEST_CASE("after a pull refresh only the containers whose image ID changed are r
 
 TEST_CASE("an unhealthy container is restarted", "[unit][plan]") {
   auto containers = Running("web", WebSpec(2), 1, 2);
-  containers[1].health = "unhealthy";
-  containers[0].health = "healthy";
+  containers[1].health = Health::kUnhealthy;
+  containers[0].health = Health::kHealthy;
   auto plan = PlanOne(Input({{"web", Present(WebSpec(2), 1)}}, containers));
   REQUIRE(plan.steps.size() == 1);
   REQUIRE(plan.steps[0].size() == 1);
@@ -266,7 +266,7 @@ TEST_CASE("other workers' and unlabelled containers are never touched", "[unit][
   auto other = Running("web", WebSpec(3), 1, 3, AgentSettings{"worker-2", "127.0.0.1"});
   ObservedContainer plain;
   plain.id = "someone-elses";
-  plain.state = "running";
+  plain.state = ContainerState::kRunning;
   plain.labels = {{"dev.nebula.app", "web"}, {"dev.nebula.index", "0"}, {"dev.nebula.worker", "worker-1"}};
   other.push_back(plain);  // no managed-by label
   AppSpec stopped = WebSpec(3);
@@ -282,8 +282,8 @@ TEST_CASE("other workers' and unlabelled containers are never touched", "[unit][
 
 TEST_CASE("a stopped container is started unless its restart policy accepts the exit", "[unit][plan]") {
   auto containers = Running("web", WebSpec(3), 1, 3);
-  containers[1].state = "exited";
-  containers[2].state = "created";
+  containers[1].state = ContainerState::kExited;
+  containers[2].state = ContainerState::kCreated;
   auto plan = PlanOne(Input({{"web", Present(WebSpec(3), 1)}}, containers));
   REQUIRE(plan.steps.size() == 1);
   CHECK(Kinds(plan.steps[0]) == std::vector<ActionKind>(2, kStart));
@@ -292,16 +292,16 @@ TEST_CASE("a stopped container is started unless its restart policy accepts the 
   AppSpec once = WebSpec(1);
   once.set_restart_policy(nebula::v1::RESTART_POLICY_NO);
   auto finished = Running("web", once, 1, 1);
-  finished[0].state = "exited";
+  finished[0].state = ContainerState::kExited;
   plan = PlanOne(Input({{"web", Present(once, 1)}}, finished));
   CHECK(plan.steps.empty());
 }
 
 TEST_CASE("duplicates at one index: the running one stays, the rest go", "[unit][plan]") {
   const auto spec = BuildContainerSpec("web", WebSpec(1), 1, 0, kSettings);
-  auto exited = Observed(spec, "exited", 50);
-  auto running = Observed(spec, "running", 200);
-  auto older_running = Observed(spec, "running", 100);
+  auto exited = Observed(spec, ContainerState::kExited, 50);
+  auto running = Observed(spec, ContainerState::kRunning, 200);
+  auto older_running = Observed(spec, ContainerState::kRunning, 100);
   const auto plan = PlanOne(Input({{"web", Present(WebSpec(1), 1)}}, {exited, running, older_running}));
   REQUIRE(plan.steps.size() == 1);
   CHECK(Kinds(plan.steps[0]) == std::vector<ActionKind>(2, kRemove));
@@ -315,7 +315,7 @@ TEST_CASE("containers without a valid index are removed, a dead one is replaced"
   broken.id = "broken";
   broken.labels["dev.nebula.index"] = "zero";
   containers.push_back(broken);
-  containers[1].state = "dead";
+  containers[1].state = ContainerState::kDead;
   const auto plan = PlanOne(Input({{"web", Present(WebSpec(2), 1)}}, containers));
   REQUIRE(plan.steps.size() == 2);
   CHECK(Ids(plan.steps[0]) == std::set<std::string>{"broken", containers[1].id});
@@ -325,7 +325,7 @@ TEST_CASE("containers without a valid index are removed, a dead one is replaced"
 
 TEST_CASE("a container dockerd is removing is waited for", "[unit][plan]") {
   auto containers = Running("web", WebSpec(1), 1, 1);
-  containers[0].state = "removing";
+  containers[0].state = ContainerState::kRemoving;
   const auto plan = PlanOne(Input({{"web", Present(WebSpec(1), 1)}}, containers));
   CHECK(plan.settling);
   CHECK_FALSE(plan.converged());
@@ -338,7 +338,7 @@ TEST_CASE("indexes whose ports would exceed 65535 are reported, the others run",
   REQUIRE(plan.steps.size() == 1);
   CHECK(Indexes(plan.steps[0]) == std::vector<int32_t>{0, 1});
   REQUIRE(plan.problems.size() == 1);
-  CHECK_THAT(plan.problems[0], Catch::Contains("65536"));
+  CHECK_THAT(plan.problems[0].text, Catch::Contains("65536"));
   CHECK_FALSE(plan.converged());
 }
 
@@ -357,7 +357,7 @@ TEST_CASE("a capped count is a problem", "[unit][plan]") {
   const auto plan = PlanOne(in);
   CHECK(plan.desired_containers == kMaxContainersPerApp);
   REQUIRE(plan.problems.size() == 1);
-  CHECK_THAT(plan.problems[0], Catch::Contains("capped"));
+  CHECK_THAT(plan.problems[0].text, Catch::Contains("capped"));
 }
 
 TEST_CASE("several apps are planned independently", "[unit][plan]") {

@@ -31,10 +31,10 @@ AppSpec Rolling(int count, uint32_t max_unavailable = 0, uint32_t min_ready = 0,
 std::vector<ObservedContainer> Old(int count) { return Running("web", WebSpec(count), 1, count); }
 
 // Container `index` of the new config, created `age` seconds ago.
-ObservedContainer New(const AppSpec& spec, int index, int64_t age, std::string state = "running",
-                      std::string health = "") {
-  auto c = Observed(BuildContainerSpec("web", spec, 2, index, kSettings), std::move(state), kNow - age);
-  c.health = std::move(health);
+ObservedContainer New(const AppSpec& spec, int index, int64_t age, ContainerState state = ContainerState::kRunning,
+                      Health health = Health::kNone) {
+  auto c = Observed(BuildContainerSpec("web", spec, 2, index, kSettings), state, kNow - age);
+  c.health = health;
   return c;
 }
 
@@ -101,7 +101,7 @@ TEST_CASE("rolling: the next batch waits until the new container ran min_ready_s
 TEST_CASE("rolling: a new container that is created but not started counts as unavailable", "[unit][rolling]") {
   const auto spec = Rolling(3);
   auto containers = Old(3);
-  containers[0] = New(spec, 0, 0, "created");
+  containers[0] = New(spec, 0, 0, ContainerState::kCreated);
   const auto plan = Plan(spec, containers);
   CHECK(IndexesOf(plan, kStart) == std::vector<int32_t>{0});
   CHECK(IndexesOf(plan, kRemove).empty());
@@ -109,12 +109,12 @@ TEST_CASE("rolling: a new container that is created but not started counts as un
 
 TEST_CASE("rolling: health_gated waits for healthy, ungated does not", "[unit][rolling]") {
   auto containers = Old(2);
-  containers[0] = New(Rolling(2, 1, 0, true), 0, 60, "running", "starting");
+  containers[0] = New(Rolling(2, 1, 0, true), 0, 60, ContainerState::kRunning, Health::kStarting);
   auto plan = Plan(Rolling(2, 1, 0, true), containers);
   CHECK(plan.steps.empty());
   CHECK(plan.recheck_ms > 0);
 
-  containers[0] = New(Rolling(2, 1, 0, true), 0, 60, "running", "healthy");
+  containers[0] = New(Rolling(2, 1, 0, true), 0, 60, ContainerState::kRunning, Health::kHealthy);
   plan = Plan(Rolling(2, 1, 0, true), containers);
   CHECK(IndexesOf(plan, kCreate) == std::vector<int32_t>{1});
 
@@ -124,7 +124,7 @@ TEST_CASE("rolling: health_gated waits for healthy, ungated does not", "[unit][r
   CHECK(IndexesOf(plan, kCreate) == std::vector<int32_t>{1});
 
   // health_gated is not part of the hash; ungated, "starting" is good enough.
-  containers[0] = New(Rolling(2, 1, 0, false), 0, 60, "running", "starting");
+  containers[0] = New(Rolling(2, 1, 0, false), 0, 60, ContainerState::kRunning, Health::kStarting);
   plan = Plan(Rolling(2, 1, 0, false), containers);
   CHECK(IndexesOf(plan, kCreate) == std::vector<int32_t>{1});
 }
@@ -132,33 +132,33 @@ TEST_CASE("rolling: health_gated waits for healthy, ungated does not", "[unit][r
 TEST_CASE("rolling: a new container that exited stops the roll and says so", "[unit][rolling]") {
   const auto spec = Rolling(3);
   auto containers = Old(3);
-  containers[0] = New(spec, 0, 5, "exited");
+  containers[0] = New(spec, 0, 5, ContainerState::kExited);
   const auto plan = Plan(spec, containers);
   CHECK(IndexesOf(plan, kStart) == std::vector<int32_t>{0});  // repaired like any container
   CHECK(IndexesOf(plan, kRemove).empty());                    // no further old one replaced
   CHECK(IndexesOf(plan, kCreate).empty());
   REQUIRE(plan.problems.size() == 1);
-  CHECK_THAT(plan.problems[0], Catch::StartsWith("rolling update stopped: web[0]"));
-  CHECK_THAT(plan.problems[0], Catch::Contains("exited"));
+  CHECK_THAT(plan.problems[0].text, Catch::StartsWith("rolling update stopped: web[0]"));
+  CHECK_THAT(plan.problems[0].text, Catch::Contains("exited"));
   CHECK_FALSE(plan.converged());
 }
 
 TEST_CASE("rolling: an unhealthy new container stops the roll and is restarted", "[unit][rolling]") {
   const auto spec = Rolling(3, 2);
   auto containers = Old(3);
-  containers[0] = New(spec, 0, 30, "running", "unhealthy");
+  containers[0] = New(spec, 0, 30, ContainerState::kRunning, Health::kUnhealthy);
   const auto plan = Plan(spec, containers);
   CHECK(IndexesOf(plan, kRestart) == std::vector<int32_t>{0});
   CHECK(IndexesOf(plan, kRemove).empty());
   REQUIRE(plan.problems.size() == 1);
-  CHECK_THAT(plan.problems[0], Catch::Contains("unhealthy"));
+  CHECK_THAT(plan.problems[0].text, Catch::Contains("unhealthy"));
 }
 
 TEST_CASE("rolling: old containers that are down anyway are replaced at once", "[unit][rolling]") {
   const auto spec = Rolling(4);
   auto containers = Old(4);
-  containers[2].state = "exited";
-  containers[3].state = "dead";
+  containers[2].state = ContainerState::kExited;
+  containers[3].state = ContainerState::kDead;
   const auto plan = Plan(spec, containers);
   // 2 and 3 are down already: replacing them costs no availability; 0 takes the budget.
   CHECK(IndexesOf(plan, kCreate) == std::vector<int32_t>{0, 2, 3});

@@ -76,20 +76,20 @@ TEST_CASE("container listings parse, nulls included", "[unit][docker]") {
   CHECK(containers[0].id == "abc");
   CHECK(containers[0].name == "web-0-xyz12");
   CHECK(containers[0].image_id == "sha256:1");
-  CHECK(containers[0].state == "running");
-  CHECK(containers[0].health == "healthy");
+  CHECK(containers[0].state == ContainerState::kRunning);
+  CHECK(containers[0].health == Health::kHealthy);
   CHECK(containers[0].created == 1700000000);
   CHECK(containers[0].labels.at("dev.nebula.app") == "web");
   CHECK(containers[1].name.empty());
   CHECK(containers[1].labels.empty());
-  CHECK(containers[1].health.empty());
+  CHECK(containers[1].health == Health::kNone);
   CHECK(ParseContainerList(json::object()).empty());
 }
 
 TEST_CASE("health comes from the status text", "[unit][docker]") {
-  CHECK(HealthFromStatus("Up 1 second (health: starting)") == "starting");
-  CHECK(HealthFromStatus("Up 2 days (unhealthy)") == "unhealthy");
-  CHECK(HealthFromStatus("Up 2 days") == "");
+  CHECK(HealthFromStatus("Up 1 second (health: starting)") == Health::kStarting);
+  CHECK(HealthFromStatus("Up 2 days (unhealthy)") == Health::kUnhealthy);
+  CHECK(HealthFromStatus("Up 2 days") == Health::kNone);
 }
 
 TEST_CASE("inspect output parses into details", "[unit][docker]") {
@@ -108,7 +108,7 @@ TEST_CASE("inspect output parses into details", "[unit][docker]") {
   CHECK(d.container.created == 1714564800);
   CHECK(d.container.image == "nebtest/web:1");
   CHECK(d.container.image_id == "sha256:img");
-  CHECK(d.container.state == "exited");
+  CHECK(d.container.state == ContainerState::kExited);
   CHECK(d.container.labels.at("k") == "v");
   CHECK(d.env == std::vector<std::string>{"A=1"});
   CHECK(d.entrypoint.empty());
@@ -149,4 +149,19 @@ TEST_CASE("event filters and event lines", "[unit][docker]") {
   CHECK_FALSE(ParseContainerEvent(R"({"Type":"container","Action":"die"})"));
   CHECK_FALSE(ParseContainerEvent("not json"));
   CHECK_FALSE(ParseContainerEvent(""));
+}
+
+TEST_CASE("container states and health are read once, as dockerd's words", "[unit][docker]") {
+  for (auto state : {ContainerState::kCreated, ContainerState::kRunning, ContainerState::kPaused,
+                     ContainerState::kRestarting, ContainerState::kRemoving, ContainerState::kExited,
+                     ContainerState::kDead}) {
+    CHECK(ParseContainerState(ToString(state)) == state);
+  }
+  CHECK(ParseContainerState("hibernating") == ContainerState::kUnknown);
+  CHECK(ParseContainerState("") == ContainerState::kUnknown);
+  for (auto health : {Health::kStarting, Health::kHealthy, Health::kUnhealthy}) {
+    CHECK(ParseHealth(ToString(health)) == health);
+  }
+  CHECK(ParseHealth("") == Health::kNone);
+  CHECK(ToString(Health::kNone).empty());  // GetStatus shows no health for a container without a HEALTHCHECK
 }

@@ -9,6 +9,7 @@
 
 #include "worker-agent/core/container_labels.h"
 #include "worker-agent/docker/engine_api_client.h"
+#include "docker_client_contract.h"
 #include "dockerd_fixture.h"
 #include "common/error.h"
 #include "stack_fixture.h"
@@ -76,7 +77,7 @@ TEST_CASE("EngineApiClient drives the real dockerd", "[integration][docker]") {
     ids.push_back(id);
 
     const auto d = docker.InspectContainer(id);
-    CHECK(d.container.state == "running");
+    CHECK(d.container.state == ContainerState::kRunning);
     CHECK(d.container.image == SampleImage());
     CHECK(d.container.labels.at("dev.nebula.managed-by") == "nebula");
     CHECK(d.container.labels.at("dev.nebula.worker") == worker);
@@ -97,7 +98,7 @@ TEST_CASE("EngineApiClient drives the real dockerd", "[integration][docker]") {
   REQUIRE(listed.size() == 2);
   for (const auto& c : listed) {
     CHECK(std::find(ids.begin(), ids.end(), c.id) != ids.end());
-    CHECK(c.state == "running");
+    CHECK(c.state == ContainerState::kRunning);
     CHECK(c.name.rfind("itweb-", 0) == 0);
   }
 
@@ -126,7 +127,7 @@ TEST_CASE("EngineApiClient drives the real dockerd", "[integration][docker]") {
 
   // Stop, remove; removing again is NOT_FOUND.
   docker.StopContainer(ids[0], std::chrono::seconds(1));
-  CHECK(docker.InspectContainer(ids[0]).container.state == "exited");
+  CHECK(docker.InspectContainer(ids[0]).container.state == ContainerState::kExited);
   docker.StopContainer(ids[0], std::chrono::seconds(1));  // already stopped: fine
   docker.RemoveContainer(ids[0]);
   try {
@@ -166,4 +167,12 @@ TEST_CASE("EngineApiClient reports an unreachable dockerd as UNAVAILABLE", "[int
     CHECK(e.code() == ErrorCode::kUnavailable);
   }
   CHECK_THROWS_AS(EngineApiClient("docker.example:2375"), Error);
+}
+
+TEST_CASE("EngineApiClient: the DockerClient contract on the real dockerd", "[integration][docker][contract]") {
+  nebula::agent::testing::CheckDockerClientContract([] {
+    // A registry nobody listens on: the pull fails, quickly.
+    return nebula::agent::testing::ContractSubject{std::make_unique<EngineApiClient>(DockerHost()), SampleImage(),
+                                                   "127.0.0.1:9/nebula/no-such-image:1"};
+  });
 }

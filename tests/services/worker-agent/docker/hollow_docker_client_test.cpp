@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "../test_apps.h"
+#include "docker_client_contract.h"
 #include "worker-agent/agent/reconciler.h"
 #include "worker-agent/docker/hollow_docker_client.h"
 #include "common/error.h"
@@ -30,7 +31,7 @@ TEST_CASE("hollow runtime: containers are records with dockerd's semantics", "[u
   docker.StartContainer(id);
   auto listed = docker.ListContainers({{"dev.nebula.app", "web"}});
   REQUIRE(listed.size() == 1);
-  CHECK(listed[0].state == "running");
+  CHECK(listed[0].state == ContainerState::kRunning);
   CHECK(listed[0].image_id == docker.InspectImage(spec.image)->id);
   CHECK(docker.InspectContainer(id).env == spec.env);
   CHECK(docker.ListContainers({{"dev.nebula.app", "db"}}).empty());
@@ -53,9 +54,10 @@ TEST_CASE("hollow runtime: the reconciler converges on it", "[unit][hollow]") {
 
 TEST_CASE("hollow runtime: the event stream blocks until stopped and ends at once", "[unit][hollow]") {
   HollowDockerClient docker;
-  std::atomic<bool> stop{false}, connected{false}, returned{false};
+  std::stop_source stop;
+  std::atomic<bool> connected{false}, returned{false};
   std::thread watcher([&] {
-    docker.WatchEvents({}, [&] { connected = true; }, [](const ContainerEvent&) {}, stop);
+    docker.WatchEvents({}, [&] { connected = true; }, [](const ContainerEvent&) {}, stop.get_token());
     returned = true;
   });
   const auto start = std::chrono::steady_clock::now();
@@ -66,8 +68,15 @@ TEST_CASE("hollow runtime: the event stream blocks until stopped and ends at onc
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK_FALSE(returned);
   const auto stopped_at = std::chrono::steady_clock::now();
-  stop = true;
-  stop.notify_all();
+  stop.request_stop();
   watcher.join();
   CHECK(std::chrono::steady_clock::now() - stopped_at < std::chrono::milliseconds(100));
+}
+
+TEST_CASE("hollow runtime: the DockerClient contract", "[unit][hollow][contract]") {
+  CheckDockerClientContract([] {
+    auto docker = std::make_unique<HollowDockerClient>();
+    docker->FailPulls("manifest unknown", "nebtest/unpullable:1");
+    return ContractSubject{std::move(docker), "nebtest/web:1", "nebtest/unpullable:1"};
+  });
 }
