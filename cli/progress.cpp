@@ -15,9 +15,10 @@ RolloutState Evaluate(const v1::AppStatus& status, int64_t target_generation) {
 
 namespace {
 
+// Observed before converged: a host first sees the generation, then converges on it (or fails).
 std::string Counts(const v1::AppStatus& status) {
-  return std::to_string(status.hosts_converged()) + "/" + std::to_string(status.hosts_desired()) +
-         " hosts converged, " + std::to_string(status.hosts_failed()) + " failed";
+  return std::to_string(status.hosts_observed()) + " observed, " + std::to_string(status.hosts_converged()) + "/" +
+         std::to_string(status.hosts_desired()) + " converged, " + std::to_string(status.hosts_failed()) + " failed";
 }
 
 }  // namespace
@@ -30,8 +31,8 @@ std::string ProgressBar(const v1::AppStatus& status, int width) {
 }
 
 std::string ProgressLine(const v1::AppStatus& status) {
-  return status.app() + " generation " + std::to_string(status.generation()) + ": " + Counts(status) + ", " +
-         std::to_string(status.hosts_observed()) + " observed (" + v1::AppStatus::Rollout_Name(status.rollout()) + ")";
+  return status.app() + " generation " + std::to_string(status.generation()) + ": " + Counts(status) + " (" +
+         v1::AppStatus::Rollout_Name(status.rollout()) + ")";
 }
 
 std::string FailingHosts(const v1::AppStatus& status) {

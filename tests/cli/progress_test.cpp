@@ -35,15 +35,23 @@ TEST_CASE("The target generation converged, failed or is still progressing") {
 }
 
 TEST_CASE("The bar fills with converged hosts") {
-  CHECK(ProgressBar(Status(7, 4, 1, 0, v1::AppStatus::PROGRESSING), 8) ==
-        "[##------] 1/4 hosts converged, 0 failed  web generation 7");
+  auto progressing = Status(7, 4, 1, 0, v1::AppStatus::PROGRESSING);
+  progressing.set_hosts_observed(3);
+  CHECK(ProgressBar(progressing, 8) == "[##------] 3 observed, 1/4 converged, 0 failed  web generation 7");
   CHECK(ProgressBar(Status(7, 0, 0, 0, v1::AppStatus::CONVERGED), 4) ==
-        "[####] 0/0 hosts converged, 0 failed  web generation 7");
+        "[####] 0 observed, 0/0 converged, 0 failed  web generation 7");
 }
 
-TEST_CASE("Plain lines carry the counters and the state") {
-  CHECK(ProgressLine(Status(7, 3, 2, 1, v1::AppStatus::FAILED)) ==
-        "web generation 7: 2/3 hosts converged, 1 failed, 2 observed (FAILED)");
+// README.md and cli/README.md show these lines verbatim: observed, then converged/desired, then failed.
+TEST_CASE("Plain lines carry the counters, observed before converged, and the state") {
+  auto failed = Status(7, 3, 1, 1, v1::AppStatus::FAILED);
+  failed.set_hosts_observed(2);
+  CHECK(ProgressLine(failed) == "web generation 7: 2 observed, 1/3 converged, 1 failed (FAILED)");
+  auto progressing = Status(7, 6, 3, 0, v1::AppStatus::PROGRESSING);
+  progressing.set_hosts_observed(4);
+  CHECK(ProgressLine(progressing) == "web generation 7: 4 observed, 3/6 converged, 0 failed (PROGRESSING)");
+  CHECK(ProgressBar(progressing) ==
+        "[###############---------------] 4 observed, 3/6 converged, 0 failed  web generation 7");
 }
 
 TEST_CASE("Failing hosts are listed with their errors") {
