@@ -325,6 +325,9 @@ int RunUp(const UpOptions& options, const fs::path& bin_dir) {
   const Toolbox tools = FindTools(options, bin_dir);
   StackLock lock = StackLock::Acquire(paths);
   CheckPortsFree(options);
+  const auto [first_ephemeral, last_ephemeral] = EphemeralPortRange();
+  if (const std::string warning = EphemeralPortsWarning(options, first_ephemeral, last_ephemeral); !warning.empty())
+    SayLine("warning: " + warning);
   fs::create_directories(paths.logs);
   std::error_code ignored;
   fs::remove(paths.stack_env, ignored);  // left by a supervisor that was SIGKILLed

@@ -59,16 +59,23 @@ bool PortFree(int port) {
   return ok;
 }
 
-// 40 ports per test process: the stack uses base+1..+6, tests use base+20..+39.
+// 40 ports per test process: the stack uses base+1..+7, tests use base+20..+39. All between 21000 (above
+// the dev stack's default ports, 20050+) and 32600, below the kernel's ephemeral range (32768-60999):
+// there an outgoing connection may take a port before the service that owns it binds it.
+constexpr int kFirstTestPort = 21000;
+constexpr int kPortBlock = 40;
+constexpr int kPortBlocks = 290;  // up to 32599
 int ChoosePortBase() {
   if (const char* fixed = std::getenv("NEBULA_TEST_PORT_BASE")) return std::atoi(fixed);
   for (int attempt = 0; attempt < 200; ++attempt) {
-    const int base = 21000 + ((getpid() + attempt) % 400) * 40;
+    const int base = kFirstTestPort + ((getpid() + attempt) % kPortBlocks) * kPortBlock;
     bool free = true;
-    for (int p = base; p < base + 40 && free; ++p) free = PortFree(p);
+    for (int p = base; p < base + kPortBlock && free; ++p) free = PortFree(p);
     if (free) return base;
   }
-  throw std::runtime_error("no free block of 40 ports between 21000 and 37000");
+  throw std::runtime_error("no free block of " + std::to_string(kPortBlock) + " ports between " +
+                           std::to_string(kFirstTestPort) + " and " +
+                           std::to_string(kFirstTestPort + kPortBlocks * kPortBlock));
 }
 
 std::map<std::string, std::string> ParseEnvFile(const std::string& text) {
