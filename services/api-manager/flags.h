@@ -28,6 +28,9 @@ struct ApiManagerFlags {
   int read_cache_staleness_ms = 2000;         // app read cache's staleness bound; 0 = no cache
 };
 
+// The environment variable naming the --config file (the CLI has NEBULA_CONFIG for its YAML).
+inline constexpr const char* kConfigFileVariable = "NEBULA_API_MANAGER_CONFIG";
+
 void AddFlags(CLI::App& app, ApiManagerFlags& flags);
 
 // "key=value" items → map. Throws nebula::Error(kInvalidArgument) for an item without '=' or key.

@@ -35,6 +35,9 @@ struct AgentConfig {
   bool docker_config_explicit = false;  // given by flag/env: a missing file is an error
   std::vector<std::string> registry_auth;
   std::string registry_auth_file;
+  // For the start-up log: the --config file and whether --config or NEBULA_AGENT_CONFIG named it
+  // (DescribeConfigFile in service_flags.h).
+  std::string config_file_origin;
 };
 
 // The credentials the flags name, read from their files. Throws nebula::Error (never quoting a
