@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -188,6 +189,19 @@ bool UsePrivateDockerd() {
 int TestPort(int offset) {
   if (offset < 0 || offset >= 20) throw std::invalid_argument("TestPort offset must be in [0, 20)");
   return SharedStack().port_base + 20 + offset;
+}
+
+int FindProcess(const std::vector<std::string>& parts) {
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string pid = entry.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = ReadFile((entry.path() / "cmdline").string());
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    const bool all = std::all_of(parts.begin(), parts.end(),
+                                 [&](const std::string& part) { return cmdline.find(part) != std::string::npos; });
+    if (all && !cmdline.empty()) return std::stoi(pid);
+  }
+  return 0;
 }
 
 std::string ReadFile(const std::string& path) {
