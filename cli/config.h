@@ -46,7 +46,7 @@ struct ConnectionOverrides {
 
 struct Connection {
   std::string context;  // empty: no context used
-  std::string endpoint = "127.0.0.1:50051";
+  std::string endpoint = "127.0.0.1:20051";  // the dev stack's api-manager (nebula-devstack's default port base + 1)
   std::string token, user, password;
   bool tls = false;
   std::string ca_cert, client_cert, client_key;

@@ -34,7 +34,7 @@ void AddGlobalFlags(CLI::App& root, GlobalOptions* global) {
         ->envname(env)
         ->type_name(type);
   };
-  text("--endpoint", &o.endpoint, "NEBULA_ENDPOINT", "HOST:PORT", "api-manager address (default 127.0.0.1:50051)");
+  text("--endpoint", &o.endpoint, "NEBULA_ENDPOINT", "HOST:PORT", "api-manager address (default " + Connection{}.endpoint + ", the dev stack's)");
   text("--context", &o.context, "NEBULA_CONTEXT", "NAME", "Config file context to use (default: current-context)");
   text("--token", &o.token, "NEBULA_TOKEN", "ID.SECRET", "Bearer token (sent as authorization: Bearer ...)");
   text("--user", &o.user, "NEBULA_USER", "NAME", "Basic auth user name");

@@ -96,9 +96,9 @@ std::string SignalName(int signal_number) {
 }  // namespace
 
 struct ChildProcess::Impl {
-  std::string name;
+  ProcessSpec spec;  // kept for StartAgain
+  std::optional<RunAs> run_as;
   fs::path log_file;
-  int stop_signal = SIGTERM;
   bp::group group;  // constructed before the child, which joins it
   bp::child child;
   pid_t pgid = -1;
@@ -112,9 +112,9 @@ std::unique_ptr<ChildProcess> ChildProcess::Start(const ProcessSpec& spec, const
   const Fd log_fd(OpenOrThrow(log_file, O_WRONLY | O_CREAT | O_APPEND));
   const Fd null_fd(OpenOrThrow("/dev/null", O_RDWR));
   auto impl = std::make_unique<Impl>();
-  impl->name = spec.name;
+  impl->spec = spec;
+  impl->run_as = run_as;
   impl->log_file = log_file;
-  impl->stop_signal = spec.stop_signal;
 
   bp::environment env = boost::this_process::environment();
   for (const auto& [key, value] : spec.env) env[key] = value;
@@ -137,7 +137,11 @@ ChildProcess::~ChildProcess() {
   if (impl_) Stop(5s);
 }
 
-const std::string& ChildProcess::name() const { return impl_->name; }
+std::unique_ptr<ChildProcess> ChildProcess::StartAgain() const {
+  return Start(impl_->spec, impl_->log_file, impl_->run_as);
+}
+
+const std::string& ChildProcess::name() const { return impl_->spec.name; }
 
 pid_t ChildProcess::pid() const { return impl_->pgid; }
 
@@ -171,7 +175,7 @@ bool ChildProcess::Stop(std::chrono::milliseconds grace) {
   bool graceful = false;
   if (impl_->child.running(ec)) {
     graceful = true;
-    ::kill(impl_->pgid, impl_->stop_signal);
+    ::kill(impl_->pgid, impl_->spec.stop_signal);
     const auto deadline = std::chrono::steady_clock::now() + grace;
     while (impl_->child.running(ec) && std::chrono::steady_clock::now() < deadline && !StopIsUrgent()) {
       std::this_thread::sleep_for(50ms);

@@ -34,6 +34,8 @@ class ChildProcess {
   // stop signal, so an orphaned child shuts down the same graceful way as on `down`.
   static std::unique_ptr<ChildProcess> Start(const ProcessSpec& spec, const std::filesystem::path& log_file,
                                              const std::optional<RunAs>& run_as = std::nullopt);
+  // The same command again (same arguments, log file and user), e.g. after it crashed.
+  std::unique_ptr<ChildProcess> StartAgain() const;
   ~ChildProcess();  // a child still running here is stopped with a short grace period
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

@@ -102,6 +102,13 @@ Toolbox FindTools(const UpOptions& options, const fs::path& bin_dir) {
   return tools;
 }
 
+std::pair<int, int> EphemeralPortRange() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int first = 0, last = 0;
+  if (in >> first >> last && first > 0 && last >= first) return {first, last};
+  return {kFirstEphemeralPort, kLastEphemeralPort};
+}
+
 void CheckPortsFree(const UpOptions& options) {
   const StackPorts ports{options.port_base};
   for (const auto& [what, port] : ports.All(options.agents, options.api_manager)) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include "stack_plan.h"
 
@@ -32,6 +33,10 @@ std::filesystem::path FindDockerd();
 
 // A statically linked ELF (no PT_INTERP), i.e. runnable inside an empty image.
 bool IsStaticExecutable(const std::filesystem::path& path);
+
+// The kernel's range for outgoing connections' ports (/proc/sys/net/ipv4/ip_local_port_range), or
+// Linux's default when it cannot be read.
+std::pair<int, int> EphemeralPortRange();
 
 // Throws StartupError naming a port that something else already holds.
 void CheckPortsFree(const UpOptions& options);

@@ -92,6 +92,23 @@ std::vector<std::pair<std::string, int>> StackPorts::All(int agents, bool api_ma
   return ports;
 }
 
+std::string EphemeralPortsWarning(const UpOptions& options, int first_ephemeral, int last_ephemeral) {
+  const StackPorts ports{options.port_base};
+  std::string inside;
+  int highest = 0;
+  for (const auto& [what, port] : ports.All(options.agents, options.api_manager)) {
+    highest = std::max(highest, port);
+    if (port < first_ephemeral || port > last_ephemeral) continue;
+    inside += (inside.empty() ? "" : ", ") + std::to_string(port) + " (" + what + ")";
+  }
+  if (inside.empty()) return "";
+  return "ports " + inside + " lie in the kernel's ephemeral port range " + std::to_string(first_ephemeral) + "-" +
+         std::to_string(last_ephemeral) + " (net.ipv4.ip_local_port_range): an outgoing connection may take one "
+         "before its service binds it. A --port-base of at most " +
+         std::to_string(first_ephemeral - 1 - (highest - options.port_base)) + " avoids that (the default is " +
+         std::to_string(kDefaultPortBase) + ")";
+}
+
 StackPaths::StackPaths(const fs::path& state_dir)
     : state(state_dir),
       logs(state_dir / "logs"),

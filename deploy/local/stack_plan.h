@@ -12,7 +12,11 @@
 
 namespace nebula::devstack {
 
-inline constexpr int kDefaultPortBase = 50050;
+// Below the kernel's ephemeral range (32768-60999 on Linux): there an outgoing connection (the
+// api-manager's to Kafka, say) may be given a port before the service that owns it binds it.
+inline constexpr int kDefaultPortBase = 20050;
+inline constexpr int kFirstEphemeralPort = 32768;  // Linux's default net.ipv4.ip_local_port_range
+inline constexpr int kLastEphemeralPort = 60999;
 inline constexpr int kMaxAgents = 32;
 inline constexpr const char* kKafkaVersion = "3.9.1";
 inline constexpr const char* kDefaultPostgresBin = "/usr/lib/postgresql/15/bin";
@@ -60,6 +64,11 @@ struct StackPorts {
   // Every port the stack listens on, for the "is it free" preflight.
   std::vector<std::pair<std::string, int>> All(int agents, bool api_manager) const;
 };
+
+// "" when no port of the stack lies in [first_ephemeral, last_ephemeral] (the kernel's range for
+// outgoing connections, which may take such a port before its service binds it); else a warning naming
+// the ports and the highest --port-base that avoids them.
+std::string EphemeralPortsWarning(const UpOptions& options, int first_ephemeral, int last_ephemeral);
 
 struct StackPaths {
   explicit StackPaths(const std::filesystem::path& state_dir);

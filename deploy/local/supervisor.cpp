@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -23,6 +25,7 @@
 #include "preflight.h"
 #include "readiness.h"
 #include "registry_setup.h"
+#include "restart_policy.h"
 #include "sample_image.h"
 #include "signing_keys.h"
 #include "stack_lock.h"
@@ -79,27 +82,43 @@ class Teardown {
   std::vector<std::pair<std::string, std::function<void()>>> steps_;
 };
 
+// A long-running child under the crash watch. A restart replaces `process`, so the teardown stops
+// whichever run is current.
+struct WatchedChild {
+  std::unique_ptr<ChildProcess> process;
+  Clock::time_point started = Clock::now();
+  std::chrono::milliseconds delay_before_run{0};  // zero: the current run is the first start
+  std::optional<Clock::time_point> restart_at;   // set while it is down, waiting to be started again
+  int restarts = 0;
+};
+
 struct Stack {
-  std::vector<ChildProcess*> watched;  // every long-running child, for the crash watch
-  Teardown teardown;                   // declared last: destroyed first, while `watched` is still valid
+  std::vector<std::shared_ptr<WatchedChild>> watched;  // every long-running child, for the crash watch
+  Teardown teardown;  // declared last: destroyed first, while `watched` is still valid
 };
 
 ChildProcess& Adopt(Stack& stack, std::unique_ptr<ChildProcess> child, std::chrono::seconds grace) {
-  std::shared_ptr<ChildProcess> owned(std::move(child));
-  stack.watched.push_back(owned.get());
-  stack.teardown.Push("stopping " + owned->name(), [owned, grace] {
+  auto watched = std::make_shared<WatchedChild>();
+  watched->process = std::move(child);
+  stack.watched.push_back(watched);
+  stack.teardown.Push("stopping " + watched->process->name(), [watched, grace] {
+    ChildProcess& current = *watched->process;
     const auto start = Clock::now();
-    Say("  stopping " + owned->name() + " ...");
-    const bool was_running = owned->Running();
+    Say("  stopping " + current.name() + " ...");
+    if (watched->restart_at) {
+      Say(" was down, waiting to be restarted\n");
+      return;
+    }
+    const bool was_running = current.Running();
     const bool urgent = StopIsUrgent();
-    const bool graceful = owned->Stop(urgent ? 0ms : std::chrono::milliseconds(grace));
+    const bool graceful = current.Stop(urgent ? 0ms : std::chrono::milliseconds(grace));
     const std::string outcome = graceful      ? "stopped"
-                                : !was_running ? "had already " + owned->DescribeExit()
+                                : !was_running ? "had already " + current.DescribeExit()
                                 : urgent       ? "killed (second stop request)"
                                                : "killed after " + std::to_string(grace.count()) + " s";
     Say(" " + outcome + " (" + SecondsSince(start) + ")\n");
   });
-  return *owned;
+  return *watched->process;
 }
 
 class Progress {
@@ -150,21 +169,57 @@ void RedirectOutputToLog(const StackPaths& paths) {
   ::close(fd);
 }
 
-// Returns 0 after a stop request, 1 when a child died on its own.
-int WatchUntilStopped(Stack& stack) {
+// "1 s", "30 s"; "0.5 s" for a policy with fractions.
+std::string DelayText(std::chrono::milliseconds delay) {
+  if (delay.count() % 1000 == 0) return std::to_string(delay.count() / 1000) + " s";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", std::chrono::duration<double>(delay).count());
+  return text;
+}
+
+const RestartPolicy kRestartPolicy;
+
+// The child died (`why`): what is left of its process group is killed (a server's workers would keep
+// its port or shared memory), and its restart is due after the backoff.
+void ScheduleRestart(WatchedChild& child, Clock::time_point now, const std::string& why) {
+  child.process->Stop(0ms);
+  const auto ran_for = std::chrono::duration_cast<std::chrono::milliseconds>(now - child.started);
+  child.delay_before_run = RestartDelay(kRestartPolicy, child.delay_before_run, ran_for);
+  child.restart_at = now + child.delay_before_run;
+  SayLine(child.process->name() + " " + why + "; restarting it in " + DelayText(child.delay_before_run) +
+          ". Last lines of " + child.process->log_file().string() + ":\n" + LogTail(child.process->log_file()));
+}
+
+// One look at a child: a crash schedules its restart, a restart that is due starts it again.
+void Tend(WatchedChild& child) {
+  const auto now = Clock::now();
+  if (!child.restart_at) {
+    if (child.process->Running()) return;
+    ScheduleRestart(child, now, child.process->DescribeExit() + " after " + SecondsSince(child.started));
+    return;
+  }
+  if (now < *child.restart_at) return;
+  child.restart_at.reset();
+  child.started = now;
+  try {
+    AppendRunHeader(child.process->log_file());
+    child.process = child.process->StartAgain();
+    ++child.restarts;
+    SayLine("restarted " + child.process->name() + " (pid " + std::to_string(child.process->pid()) + ", restart " +
+            std::to_string(child.restarts) + ")");
+  } catch (const std::exception& e) {
+    ScheduleRestart(child, now, std::string("could not be restarted: ") + e.what());
+  }
+}
+
+// Until a stop request: children that die on their own are started again (docs/local-stack.md
+// "Crashed children"), so one crash never takes the stack down.
+void WatchUntilStopped(Stack& stack) {
   while (!StopRequested()) {
-    for (ChildProcess* child : stack.watched) {
-      if (!child->Running()) {
-        SayLine(child->name() + " " + child->DescribeExit() + " unexpectedly; last lines of " +
-                child->log_file().string() + ":\n" + LogTail(child->log_file()));
-        SayLine("stopping the rest of the stack");
-        return 1;
-      }
-    }
+    for (const auto& child : stack.watched) Tend(*child);
     std::this_thread::sleep_for(250ms);
   }
   SayLine("stop requested; stopping the stack");
-  return 0;
 }
 
 int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& tools, const fs::path& bin_dir) {
@@ -267,10 +322,10 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
     return 1;
   }
   if (options.detach) RedirectOutputToLog(paths);
-  const int status = WatchUntilStopped(stack);
+  WatchUntilStopped(stack);
   stack.teardown.Run();
   SayLine("stopped");
-  return status;
+  return 0;
 }
 
 // The foreground half of `up --detach`: relay the daemon's progress until it closes the pipe (ready, or
@@ -328,6 +383,9 @@ int RunUp(const UpOptions& options, const fs::path& bin_dir) {
   const Toolbox tools = FindTools(options, bin_dir);
   StackLock lock = StackLock::Acquire(paths);
   CheckPortsFree(options);
+  const auto [first_ephemeral, last_ephemeral] = EphemeralPortRange();
+  if (const std::string warning = EphemeralPortsWarning(options, first_ephemeral, last_ephemeral); !warning.empty())
+    SayLine("warning: " + warning);
   fs::create_directories(paths.logs);
   std::error_code ignored;
   fs::remove(paths.stack_env, ignored);  // left by a supervisor that was SIGKILLed

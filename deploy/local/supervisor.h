@@ -1,5 +1,6 @@
 // `up`: start every child in order, each ready before the next, then watch them until a stop request
-// or a crash, and tear down in reverse order. `down`: ask a running supervisor to do that teardown.
+// (starting a crashed one again, with backoff), and tear down in reverse order. `down`: ask a running
+// supervisor to do that teardown.
 #pragma once
 
 #include <chrono>

@@ -6,7 +6,9 @@
 namespace nebula::api_manager {
 
 void AddFlags(CLI::App& app, ApiManagerFlags& flags) {
-  AddConfigFileFlag(app, "NEBULA_CONFIG", "listen = \"0.0.0.0:50051\"");
+  // NEBULA_API_MANAGER_CONFIG, not NEBULA_CONFIG: that one names the nebula CLI's YAML file, and a shell
+  // that sets it for the CLI must not hand the api-manager a file it cannot read.
+  AddConfigFileFlag(app, kConfigFileVariable, "listen = \"0.0.0.0:50051\"");
   app.add_option("--listen", flags.listen, "gRPC listen address (host:port)")
       ->envname("NEBULA_LISTEN")
       ->capture_default_str();

@@ -32,6 +32,9 @@ struct ApiManagerFlags {
   std::string signing_key_file;               // ed25519-secret key file; set = every record is signed
 };
 
+// The environment variable naming the --config file (the CLI has NEBULA_CONFIG for its YAML).
+inline constexpr const char* kConfigFileVariable = "NEBULA_API_MANAGER_CONFIG";
+
 void AddFlags(CLI::App& app, ApiManagerFlags& flags);
 
 // "key=value" items → map. Throws nebula::Error(kInvalidArgument) for an item without '=' or key.

@@ -5,6 +5,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <functional>
 #include <thread>
 
@@ -22,6 +23,7 @@
 #include "api-manager/metrics/metrics_interceptor.h"
 #include "api-manager/metrics/metrics_registry.h"
 #include "common/logging.h"
+#include "common/service_flags.h"
 #include "api-manager/pg/migrations.h"
 #include "api-manager/relay/outbox_relay.h"
 #include "api-manager/store/cached_app_store.h"
@@ -230,6 +232,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   nebula::SetUpLogging("nebula-api-manager", flags.log_level, flags.log_format);
+  spdlog::info("{}", nebula::DescribeConfigFile(app));
+  if (std::getenv("NEBULA_CONFIG") != nullptr)
+    spdlog::info("NEBULA_CONFIG is set and ignored: it names the nebula CLI's file; this reads {}",
+                 nebula::api_manager::kConfigFileVariable);
   try {
     return nebula::api_manager::Serve(flags);
   } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 #include "common/service_flags.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -54,6 +55,21 @@ void AddConfigFileFlag(CLI::App& app, const std::string& env_name, const std::st
       ->envname(env_name);
   app.config_formatter(std::make_shared<EnvFirstConfig>(app));
   app.allow_config_extras(CLI::config_extras_mode::error);
+}
+
+std::string DescribeConfigFile(const CLI::App& app) {
+  const CLI::Option* config = app.get_config_ptr();
+  if (config == nullptr) return "no config file (this service has no --config)";
+  const std::string env = config->get_envname();
+  std::string files;
+  for (const auto& file : config->as<std::vector<std::string>>()) {
+    if (!file.empty()) files += (files.empty() ? "" : ", ") + file;
+  }
+  if (files.empty()) return "no config file (neither --config nor " + env + " is set)";
+  // parse_order() lists what the command line gave; a file from the variable is added later.
+  const auto& given = app.parse_order();
+  const bool from_flag = std::find(given.begin(), given.end(), config) != given.end();
+  return "config file " + files + " (from " + (from_flag ? std::string("--config") : env) + ")";
 }
 
 void AddLoggingFlags(CLI::App& app, std::string& level, std::string& format) {

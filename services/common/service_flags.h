@@ -18,6 +18,12 @@ namespace nebula {
 // for the help text, e.g. `listen = "0.0.0.0:50051"`. The options may be added before or after this.
 void AddConfigFileFlag(CLI::App& app, const std::string& env_name, const std::string& example);
 
+// For the start-up log, after app.parse(): which file --config names and where that came from, e.g.
+// "config file /etc/nebula/gateway.toml (from NEBULA_GATEWAY_CONFIG)", "config file x.toml (from
+// --config)" or "no config file (neither --config nor NEBULA_GATEWAY_CONFIG is set)". Each service
+// reads its own variable, so a user who set another one's sees it here.
+std::string DescribeConfigFile(const CLI::App& app);
+
 // Adds --log-level and --log-format (checked; the defaults are the current values of level/format).
 void AddLoggingFlags(CLI::App& app, std::string& level, std::string& format);
 

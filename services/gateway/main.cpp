@@ -11,6 +11,7 @@
 #include <csignal>
 
 #include "common/error.h"
+#include "common/service_flags.h"
 #include "gateway/gateway_flags.h"
 #include "gateway/server/gateway_metrics.h"
 #include "gateway/server/grpc_forwarder.h"
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
   AddGatewayFlags(app, flags);
   CLI11_PARSE(app, argc, argv);
   nebula::SetUpLogging("nebula-gateway", flags.log_level, flags.log_format);
+  spdlog::info("{}", nebula::DescribeConfigFile(app));
   try {
     return Serve(flags);
   } catch (const std::exception& e) {

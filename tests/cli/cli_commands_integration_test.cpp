@@ -154,7 +154,8 @@ TEST_CASE("wait follows a real agent: exit 0 on a converged rollout, 8 on a fail
   INFO("stdout: " << created.out << "\nstderr: " << created.err);
   REQUIRE(created.exit_code == 0);
   CHECK_THAT(created.out, Catch::StartsWith("app \"cli-wait\" created"));
-  CHECK_THAT(created.err, Catch::Contains("1/1 hosts converged"));  // plain lines: stderr is not a terminal
+  // Plain lines (stderr is not a terminal), as cli/README.md shows them.
+  CHECK_THAT(created.err, Catch::Contains(": 1 observed, 1/1 converged, 0 failed (CONVERGED)"));
   const auto status = Ok(Cli({"apps", "status", app, "-o", "json"}));
   CHECK(status["rollout"] == "CONVERGED");
   CHECK(status["hostsConverged"] == 1);
@@ -177,7 +178,7 @@ TEST_CASE("wait follows a real agent: exit 0 on a converged rollout, 8 on a fail
                        env, std::chrono::seconds(150));
   INFO("tty output: " << tty.out);
   CHECK(tty.exit_code == 0);
-  CHECK_THAT(tty.out, Catch::Contains("\r[") && Catch::Contains("#] 1/1 hosts converged, 0 failed  cli-wait generation"));
+  CHECK_THAT(tty.out, Catch::Contains("\r[") && Catch::Contains("#] 1 observed, 1/1 converged, 0 failed  cli-wait generation"));
 
   // apply --wait follows the rollout of the app it changed.
   const std::string doc = "kind: App\nname: " + app + "\nspec: {image: \"" + image +

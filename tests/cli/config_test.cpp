@@ -82,9 +82,9 @@ TEST_CASE("Flags and env vars win over the context, one credential at a time") {
   CHECK(d.password.empty());
 }
 
-TEST_CASE("No config: the default endpoint and no credential") {
+TEST_CASE("No config: the default endpoint (the dev stack's api-manager) and no credential") {
   const Connection c = Resolve({}, {});
-  CHECK(c.endpoint == "127.0.0.1:50051");
+  CHECK(c.endpoint == "127.0.0.1:20051");
   CHECK(c.token.empty());
   CHECK_FALSE(c.tls);
 }

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -59,16 +60,23 @@ bool PortFree(int port) {
   return ok;
 }
 
-// 40 ports per test process: the stack uses base+1..+6, tests use base+20..+39.
+// 40 ports per test process: the stack uses base+1..+7, tests use base+20..+39. All between 21000 (above
+// the dev stack's default ports, 20050+) and 32600, below the kernel's ephemeral range (32768-60999):
+// there an outgoing connection may take a port before the service that owns it binds it.
+constexpr int kFirstTestPort = 21000;
+constexpr int kPortBlock = 40;
+constexpr int kPortBlocks = 290;  // up to 32599
 int ChoosePortBase() {
   if (const char* fixed = std::getenv("NEBULA_TEST_PORT_BASE")) return std::atoi(fixed);
   for (int attempt = 0; attempt < 200; ++attempt) {
-    const int base = 21000 + ((getpid() + attempt) % 400) * 40;
+    const int base = kFirstTestPort + ((getpid() + attempt) % kPortBlocks) * kPortBlock;
     bool free = true;
-    for (int p = base; p < base + 40 && free; ++p) free = PortFree(p);
+    for (int p = base; p < base + kPortBlock && free; ++p) free = PortFree(p);
     if (free) return base;
   }
-  throw std::runtime_error("no free block of 40 ports between 21000 and 37000");
+  throw std::runtime_error("no free block of " + std::to_string(kPortBlock) + " ports between " +
+                           std::to_string(kFirstTestPort) + " and " +
+                           std::to_string(kFirstTestPort + kPortBlocks * kPortBlock));
 }
 
 std::map<std::string, std::string> ParseEnvFile(const std::string& text) {
@@ -183,6 +191,19 @@ bool UsePrivateDockerd() {
 int TestPort(int offset) {
   if (offset < 0 || offset >= 20) throw std::invalid_argument("TestPort offset must be in [0, 20)");
   return SharedStack().port_base + 20 + offset;
+}
+
+int FindProcess(const std::vector<std::string>& parts) {
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string pid = entry.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = ReadFile((entry.path() / "cmdline").string());
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    const bool all = std::all_of(parts.begin(), parts.end(),
+                                 [&](const std::string& part) { return cmdline.find(part) != std::string::npos; });
+    if (all && !cmdline.empty()) return std::stoi(pid);
+  }
+  return 0;
 }
 
 std::string ReadFile(const std::string& path) {

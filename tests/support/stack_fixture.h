@@ -93,6 +93,10 @@ class BackgroundProcess {
   std::string log_path_;
 };
 
+// The pid of a running process whose command line (its arguments joined by spaces) contains every one
+// of parts, e.g. {"nebula-api-manager", "--listen 127.0.0.1:21001"}; 0 when there is none.
+int FindProcess(const std::vector<std::string>& parts);
+
 std::string ReadFile(const std::string& path);
 std::string Tail(const std::string& text, size_t bytes);
 

@@ -47,21 +47,45 @@ TEST_CASE("default Kafka libs follow XDG_CACHE_HOME, then HOME") {
 }
 
 TEST_CASE("ports follow the contract and never collide") {
-  const StackPorts ports{50050};
-  CHECK(ports.ApiManager() == 50051);
-  CHECK(ports.Agent(0) == 50052);
-  CHECK(ports.Postgres() == 50053);
-  CHECK(ports.Kafka() == 50054);
-  CHECK(ports.KafkaController() == 50055);
-  CHECK(ports.Registry() == 50056);
-  CHECK(ports.Gateway() == 50057);
-  CHECK(ports.Agent(1) == 50058);
+  const StackPorts ports{kDefaultPortBase};
+  CHECK(ports.ApiManager() == 20051);
+  CHECK(ports.Agent(0) == 20052);
+  CHECK(ports.Postgres() == 20053);
+  CHECK(ports.Kafka() == 20054);
+  CHECK(ports.KafkaController() == 20055);
+  CHECK(ports.Registry() == 20056);
+  CHECK(ports.Gateway() == 20057);
+  CHECK(ports.Agent(1) == 20058);
 
   const auto all = ports.All(kMaxAgents, true);
   std::set<int> unique;
   for (const auto& [what, port] : all) unique.insert(port);
   CHECK(unique.size() == all.size());
   CHECK(all.size() == 6 + static_cast<std::size_t>(kMaxAgents));
+}
+
+TEST_CASE("the default ports, with every agent, stay below the kernel's ephemeral range") {
+  for (const auto& [what, port] : StackPorts{kDefaultPortBase}.All(kMaxAgents, true)) {
+    INFO(what);
+    CHECK(port < kFirstEphemeralPort);
+  }
+}
+
+TEST_CASE("ports in the ephemeral range are named in a warning with the port base that avoids them") {
+  UpOptions options;
+  CHECK(EphemeralPortsWarning(options, kFirstEphemeralPort, kLastEphemeralPort).empty());
+  options.port_base = 50050;  // the old default: every port inside
+  CHECK(EphemeralPortsWarning(options, kFirstEphemeralPort, kLastEphemeralPort) ==
+        "ports 50053 (PostgreSQL), 50054 (Kafka), 50055 (Kafka controller), 50056 (registry), 50051 (api-manager), "
+        "50057 (gateway), 50052 (worker agent devstack-0) lie in the kernel's ephemeral port range 32768-60999 "
+        "(net.ipv4.ip_local_port_range): an outgoing connection may take one before its service binds it. A "
+        "--port-base of at most 32760 avoids that (the default is 20050)");
+  options.port_base = 32750;  // a range starting at 32753: PostgreSQL and above are inside, 32751/32752 not
+  const std::string partly = EphemeralPortsWarning(options, 32753, 60999);
+  CHECK(partly.rfind("ports 32753 (PostgreSQL), 32754 (Kafka), 32755 (Kafka controller), 32756 (registry), "
+                     "32757 (gateway) lie in",
+                     0) == 0);
+  CHECK(partly.find("at most 32745 avoids") != std::string::npos);
 }
 
 TEST_CASE("the port list covers only what runs") {
@@ -222,10 +246,10 @@ TEST_CASE("stack.env has every contract key") {
 }
 
 TEST_CASE("the ready summary shows the first-app command for the first app") {
-  const StackEnv env{StackPorts{50050}, "/s", "unix:///var/run/docker.sock", 1};
+  const StackEnv env{StackPorts{kDefaultPortBase}, "/s", "unix:///var/run/docker.sock", 1};
   const std::string text = RenderReadySummary(env, "web,hello", "build/bin/nebula", true);
-  CHECK(text.find("NEBULA_ENDPOINT=127.0.0.1:50051 build/bin/nebula apps create web --image "
-                  "127.0.0.1:50056/nebula/hello:1 --containers 3 --port 8080:80 --env GREETING=hi") !=
+  CHECK(text.find("NEBULA_ENDPOINT=127.0.0.1:20051 build/bin/nebula apps create web --image "
+                  "127.0.0.1:20056/nebula/hello:1 --containers 3 --port 8080:80 --env GREETING=hi") !=
         std::string::npos);
   CHECK(text.find("curl 127.0.0.1:8080") != std::string::npos);
   const std::string infra = RenderReadySummary(env, "hello", "nebula", false);

@@ -177,12 +177,13 @@ int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
       ->envname("NEBULA_TRUSTED_KEYS")
       ->delimiter(',');
   AddLoggingFlags(cli, config.log_level, config.log_format);
-  // NEBULA_AGENT_CONFIG, not NEBULA_CONFIG: that one names the api-manager's file, and the dev stack
-  // starts both from one environment.
+  // NEBULA_AGENT_CONFIG, not NEBULA_CONFIG: that one names the nebula CLI's YAML file, and the dev
+  // stack starts the agent from the user's environment.
   AddConfigFileFlag(cli, "NEBULA_AGENT_CONFIG", "apps = \"web,api\"");
 
   try {
     cli.parse(argc, argv);
+    config.config_file_origin = DescribeConfigFile(cli);
     config.apps.clear();
     for (const auto& a : apps) {
       for (auto& item : SplitList(a)) config.apps.push_back(std::move(item));

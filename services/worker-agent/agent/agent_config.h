@@ -39,6 +39,9 @@ struct AgentConfig {
   // Files of "ed25519 <key-id> <base64 public key>" lines: only records signed by one of these keys
   // are applied (docs/architecture.md "Trust"). Empty: records are not verified (a warning at start).
   std::vector<std::string> trusted_key_files;
+  // For the start-up log: the --config file and whether --config or NEBULA_AGENT_CONFIG named it
+  // (DescribeConfigFile in service_flags.h).
+  std::string config_file_origin;
 };
 
 // The keys of config.trusted_key_files, in file order. Throws nebula::Error naming the file and line,

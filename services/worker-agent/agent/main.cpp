@@ -205,6 +205,7 @@ int main(int argc, char** argv) {
   if (const int code = nebula::agent::ParseAgentConfig(argc, argv, config); code >= 0) return code;
   LimitFootprint(config);
   nebula::SetUpLogging("worker-agent", config.log_level, config.log_format);
+  spdlog::info("{}", config.config_file_origin);
   try {
     return Run(config);
   } catch (const std::exception& e) {

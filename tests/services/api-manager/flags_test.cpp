@@ -143,12 +143,28 @@ TEST_CASE("a config file sets flags and flags and env beat it") {
   CHECK(flag_beats_both.listen == "127.0.0.1:9000");
 }
 
-TEST_CASE("NEBULA_CONFIG names the config file") {
+TEST_CASE("NEBULA_API_MANAGER_CONFIG names the config file") {
   TempConfigFile file("database-url = \"host=viaenv\"\n");
-  ScopedEnv env("NEBULA_CONFIG", file.path.c_str());
+  ScopedEnv env("NEBULA_API_MANAGER_CONFIG", file.path.c_str());
   am::ApiManagerFlags flags;
   REQUIRE(Parse({}, flags) == 0);
   CHECK(flags.database_url == "host=viaenv");
+}
+
+// NEBULA_CONFIG names the nebula CLI's YAML file; a shell that sets it for the CLI must not change
+// (or break) the api-manager it starts.
+TEST_CASE("the api-manager ignores NEBULA_CONFIG") {
+  TempConfigFile file("database-url = \"host=viaenv\"\n");
+  ScopedEnv env("NEBULA_CONFIG", file.path.c_str());
+  am::ApiManagerFlags without_url;
+  CHECK(Parse({}, without_url) != 0);  // --database-url is required and the file was not read
+  CHECK(without_url.database_url.empty());
+
+  TempConfigFile cli_yaml("current-context: prod\ncontexts: []\n");  // not TOML: would fail if read
+  ScopedEnv cli_env("NEBULA_CONFIG", cli_yaml.path.c_str());
+  am::ApiManagerFlags flags;
+  REQUIRE(Parse({"--database-url", "host=db"}, flags) == 0);
+  CHECK(flags.database_url == "host=db");
 }
 
 TEST_CASE("an unknown key in the config file is a clear error") {

@@ -23,8 +23,8 @@ struct Flags {
   std::string log_format = "text";
 };
 
-// "" or CLI11's error message.
-std::string Parse(std::vector<std::string> args, Flags& flags) {
+// "" or CLI11's error message. config_file: DescribeConfigFile after the parse, when given.
+std::string Parse(std::vector<std::string> args, Flags& flags, std::string* config_file = nullptr) {
   CLI::App app;
   nebula::AddConfigFileFlag(app, "NEBULA_TEST_CONFIG", "listen = \"x:1\"");
   app.add_option("--listen", flags.listen)->envname("NEBULA_TEST_LISTEN");
@@ -36,6 +36,7 @@ std::string Parse(std::vector<std::string> args, Flags& flags) {
   for (auto& a : args) argv.push_back(a.c_str());
   try {
     app.parse(int(argv.size()), argv.data());
+    if (config_file) *config_file = nebula::DescribeConfigFile(app);
     return "";
   } catch (const CLI::ParseError& e) {
     return e.what();
@@ -77,6 +78,23 @@ TEST_CASE("the config file may come from its environment variable") {
   Flags flags;
   REQUIRE(Parse({}, flags).empty());
   CHECK(flags.count == 9);
+}
+
+TEST_CASE("the start-up log names the config file and the flag or variable it came from") {
+  TempConfigFile file("count = 9\n");
+  Flags flags;
+  std::string described;
+  REQUIRE(Parse({}, flags, &described).empty());
+  CHECK(described == "no config file (neither --config nor NEBULA_TEST_CONFIG is set)");
+  REQUIRE(Parse({"--config", file.path}, flags, &described).empty());
+  CHECK(described == "config file " + file.path + " (from --config)");
+  ScopedEnv env("NEBULA_TEST_CONFIG", file.path.c_str());
+  REQUIRE(Parse({}, flags, &described).empty());
+  CHECK(described == "config file " + file.path + " (from NEBULA_TEST_CONFIG)");
+  TempConfigFile other("count = 8\n");
+  REQUIRE(Parse({"--config", other.path}, flags, &described).empty());
+  CHECK(described == "config file " + other.path + " (from --config)");  // the flag beats the variable
+  CHECK(flags.count == 8);
 }
 
 TEST_CASE("config file keys that are not flags are errors naming the key and the file") {

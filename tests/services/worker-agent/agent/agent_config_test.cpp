@@ -122,3 +122,19 @@ TEST_CASE("registry credentials: config.json, then files, then flags win", "[uni
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("the start-up log names the config file's origin", "[unit][config]") {
+  unsetenv("NEBULA_AGENT_CONFIG");
+  AgentConfig none;
+  REQUIRE(Parse({"--apps", "web"}, none) == -1);
+  CHECK(none.config_file_origin == "no config file (neither --config nor NEBULA_AGENT_CONFIG is set)");
+
+  const std::string path = std::filesystem::temp_directory_path() / ("agent-config-" + std::to_string(getpid()) + ".toml");
+  std::ofstream(path) << "apps = \"web\"\n";
+  setenv("NEBULA_AGENT_CONFIG", path.c_str(), 1);
+  AgentConfig from_env;
+  REQUIRE(Parse({}, from_env) == -1);
+  CHECK(from_env.config_file_origin == "config file " + path + " (from NEBULA_AGENT_CONFIG)");
+  unsetenv("NEBULA_AGENT_CONFIG");
+  std::filesystem::remove(path);
+}
