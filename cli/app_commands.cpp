@@ -85,16 +85,6 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
                   "--timeout defaults to 300 with --wait)");
   };
   auto name = [&](CLI::App* cmd) { cmd->add_option("NAME", state->name, "App name (DNS label)")->required(); };
-  // Registers the verb's action: body(client, started) after parsing.
-  auto on = [&](CLI::App* cmd, std::function<int(sdk::Client&, std::chrono::steady_clock::time_point)> body) {
-    cmd->final_callback([&global, action, body] {
-      *action = [&global, body] {
-        const auto started = std::chrono::steady_clock::now();
-        auto client = MakeClient(global);
-        return body(client, started);
-      };
-    });
-  };
 
   auto* create = apps->add_subcommand("create", "Create an app (generation 1, or one past a deleted app's last)");
   name(create);
@@ -104,7 +94,7 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
            "  nebula apps create web --image nginx:1.27 --containers 3 --port 8080:80 \\\n"
            "      --env MODE=prod --volume /srv/web:/usr/share/nginx/html:ro --rolling --max-unavailable 1\n"
            "  nebula apps create probe --image busybox --containers-per cpu=2 --device /dev/ttyUSB0 --privileged --wait");
-  on(create, [state, &global](sdk::Client& client, auto started) {
+  On(create, global, action, [state, &global](sdk::Client& client, auto started) {
     v1::App app;
     app.set_name(state->name);
     *app.mutable_spec() = ParseSpecFlags(state->create_flags).spec;
@@ -114,7 +104,7 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
   auto* get = apps->add_subcommand("get", "Show one app");
   name(get);
   Examples(get, "  nebula apps get web\n  nebula apps get web -o yaml");
-  on(get, [state, &global](sdk::Client& client, auto) {
+  On(get, global, action, [state, &global](sdk::Client& client, auto) {
     const auto app = Call(client, [&] { return client.GetApp(state->name); });
     PrintView(app, AppTable({app}, std::chrono::system_clock::now()), global);
     return 0;
@@ -124,7 +114,7 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
   list->add_option("--page-size", state->page_size, "Apps fetched per request (0 = server default); all pages are shown")
       ->check(CLI::Range(0, 1000));
   Examples(list, "  nebula apps list\n  nebula apps list -o json | jq -r '.apps[].name'");
-  on(list, [state, &global](sdk::Client& client, auto) {
+  On(list, global, action, [state, &global](sdk::Client& client, auto) {
     auto found = Call(client, [&] { return client.ListAllApps(state->page_size); });
     v1::ListAppsResponse all;  // every page in one document, next_page_token empty
     for (const auto& app : found) *all.add_apps() = app;
@@ -145,7 +135,7 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
       "  nebula apps update web --image nginx:1.28 --expected-generation 4 --wait\n"
       "  nebula apps update web --env MODE=prod --env LOG=debug --stopped\n"
       "Global flags: --endpoint, --context, --token, --user/--password, --tls, -o, --timeout (see nebula --help).");
-  on(update, [state, &global](sdk::Client& client, auto started) {
+  On(update, global, action, [state, &global](sdk::Client& client, auto started) {
     const SpecChange change = ParseSpecFlags(state->update_flags);
     if (change.update_mask.empty()) Usage("nothing to update: give at least one spec flag");
     v1::App app;
@@ -168,7 +158,7 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
       "  nebula apps patch web --env LOG=debug          # keeps every other env var\n"
       "  nebula apps patch web --port 9090:9090 --wait\n"
       "Global flags: --endpoint, --context, --token, --user/--password, --tls, -o, --timeout (see nebula --help).");
-  on(patch, [state, &global](sdk::Client& client, auto started) {
+  On(patch, global, action, [state, &global](sdk::Client& client, auto started) {
     const SpecChange parsed = ParseSpecFlags(state->patch_flags);
     if (parsed.update_mask.empty()) Usage("nothing to patch: give at least one spec flag");
     const auto current = Call(client, [&] { return client.GetApp(state->name); });
@@ -189,7 +179,7 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
   expected(del);
   del->add_flag("--force", state->force, "Delete even if device groups still list the app");
   Examples(del, "  nebula apps delete web --expected-generation 7\n  nebula apps delete web --force");
-  on(del, [state, &global](sdk::Client& client, auto) {
+  On(del, global, action, [state, &global](sdk::Client& client, auto) {
     v1::DeleteAppResponse response;
     response.set_generation(
         Call(client, [&] { return client.DeleteApp(state->name, state->expected_generation, state->force); }));
@@ -215,7 +205,7 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
     wait(cmd);
     Examples(cmd, verb.example);
     const std::string which = verb.name, done = verb.done;
-    on(cmd, [state, &global, which, done](sdk::Client& client, auto started) {
+    On(cmd, global, action, [state, &global, which, done](sdk::Client& client, auto started) {
       const auto app = Call(client, [&] {
         if (which == "start") return client.StartApp(state->name, state->expected_generation);
         if (which == "stop") return client.StopApp(state->name, state->expected_generation);
@@ -233,7 +223,7 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
   restart->add_flag("--all-at-once", state->all_at_once, "All containers at once, whatever the app's strategy")
       ->excludes(rolling);
   Examples(restart, "  nebula apps restart web\n  nebula apps restart web --rolling --wait");
-  on(restart, [state, &global](sdk::Client& client, auto started) {
+  On(restart, global, action, [state, &global](sdk::Client& client, auto started) {
     std::optional<bool> how;
     if (state->rolling) how = true;
     if (state->all_at_once) how = false;
@@ -244,7 +234,7 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
   auto* history = apps->add_subcommand("history", "List the app's revisions (every generation, who, when)");
   name(history);
   Examples(history, "  nebula apps history web\n  nebula apps history web -o json | jq '.revisions[0].spec'");
-  on(history, [state, &global](sdk::Client& client, auto) {
+  On(history, global, action, [state, &global](sdk::Client& client, auto) {
     const auto revisions = Call(client, [&] { return client.ListAllAppRevisions(state->name); });
     v1::ListAppRevisionsResponse all;
     for (const auto& r : revisions) *all.add_revisions() = r;
@@ -260,7 +250,7 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
   expected(rollback);
   wait(rollback);
   Examples(rollback, "  nebula apps rollback web --to-generation 3 --wait");
-  on(rollback, [state, &global](sdk::Client& client, auto started) {
+  On(rollback, global, action, [state, &global](sdk::Client& client, auto started) {
     return Finish(
         Call(client, [&] { return client.RollbackApp(state->name, state->to_generation, state->expected_generation); }),
         "rolled back to generation " + std::to_string(state->to_generation) + ",", *state, global, client, started);
@@ -270,7 +260,7 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
   name(status);
   status->add_flag("--wait", state->wait, "Follow the current generation's rollout (exit 8 failed, 9 --timeout)");
   Examples(status, "  nebula apps status web\n  nebula apps status web --wait --timeout 600");
-  on(status, [state, &global](sdk::Client& client, auto started) {
+  On(status, global, action, [state, &global](sdk::Client& client, auto started) {
     const auto current = Call(client, [&] { return client.GetAppStatus(state->name); });
     if (state->wait) {
       const double budget = global.timeout_given ? global.timeout_seconds : 300.0;

@@ -15,17 +15,6 @@ namespace nebula::cli {
 
 namespace {
 
-using Body = std::function<int(sdk::Client&)>;
-
-void On(CLI::App* cmd, const GlobalOptions& global, Action* action, Body body) {
-  cmd->final_callback([&global, action, body] {
-    *action = [&global, body] {
-      auto client = MakeClient(global);
-      return body(client);
-    };
-  });
-}
-
 std::string Grants(const google::protobuf::Map<std::string, v1::Access>& grants) {
   std::vector<std::string> items;
   for (const auto& [pattern, access] : grants)

@@ -86,17 +86,6 @@ struct ResourceState {
   std::string kind, object;
 };
 
-using Body = std::function<int(sdk::Client&)>;
-
-void On(CLI::App* cmd, const GlobalOptions& global, Action* action, Body body) {
-  cmd->final_callback([&global, action, body] {
-    *action = [&global, body] {
-      auto client = MakeClient(global);
-      return body(client);
-    };
-  });
-}
-
 std::string GroupWhat(const std::string& name) { return "device group \"" + name + "\""; }
 std::string CronWhat(const std::string& name) { return "cron job \"" + name + "\""; }
 

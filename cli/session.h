@@ -4,8 +4,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "config.h"
@@ -34,6 +36,24 @@ void SaveConfig(const GlobalOptions& global, const Config& config);  // mode 060
 Connection ResolveConnection(const GlobalOptions& global);
 sdk::ClientOptions ClientOptionsFor(const Connection& connection, const GlobalOptions& global);
 sdk::Client MakeClient(const GlobalOptions& global);
+
+// Registers what a verb does once the flags are parsed: body(client), with a client for the resolved
+// connection, or body(client, started), started being when the verb began (before connecting), which
+// a --wait budget counts from.
+template <typename Body>
+void On(CLI::App* command, const GlobalOptions& global, Action* action, Body body) {
+  command->final_callback([&global, action, body] {
+    *action = [&global, body] {
+      const auto started = std::chrono::steady_clock::now();
+      auto client = MakeClient(global);
+      if constexpr (std::is_invocable_v<const Body&, sdk::Client&, std::chrono::steady_clock::time_point>) {
+        return body(client, started);
+      } else {
+        return body(client);
+      }
+    };
+  });
+}
 
 // Runs one SDK call; a transport failure names the endpoint, which is what the user has to check.
 template <typename Fn>

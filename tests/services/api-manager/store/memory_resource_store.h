@@ -1,25 +1,32 @@
 // Test double of ResourceStore with PgResourceStore's contract for one process: generations survive
-// deletion, nothing changes when a call throws, every write is an audit event. Membership checks
-// (do the listed apps exist?) are the database's job and are covered by the integration tests.
+// deletion, nothing changes when a call throws, every write is an audit event, a device group's
+// members must exist and deleting a listed cron job needs force. Give it the MemoryDatabase of a
+// MemoryAppStore for groups that list apps. store/resource_store_contract.cpp holds both stores to
+// that contract.
 #pragma once
 
-#include <map>
-#include <mutex>
+#include <memory>
 #include <utility>
 
+#include "api-manager/access/caller.h"
 #include "api-manager/rules/app_requests.h"
-#include "common/error.h"
 #include "api-manager/store/resource_store.h"
+#include "common/error.h"
+#include "store/memory_database.h"
 
 namespace nebula::api_manager::testing {
 
 class MemoryResourceStore final : public ResourceStore {
  public:
+  MemoryResourceStore() : owned_(std::make_unique<MemoryDatabase>()), db_(*owned_) {}
+  explicit MemoryResourceStore(MemoryDatabase& db) : db_(db) {}
+
   StoredObject Create(ResourceKind kind, const std::string& name, const std::string& body,
                       const WriteInfo& info) override {
-    std::lock_guard lock(mutex_);
-    Entry& entry = objects_[{kind, name}];
-    if (entry.object.generation > 0 && !entry.deleted) throw Error(ErrorCode::kAlreadyExists, "exists");
+    std::lock_guard lock(db_.mutex);
+    if (db_.ObjectIsLive(kind, name)) throw Error(ErrorCode::kAlreadyExists, "exists");
+    if (kind == ResourceKind::kDeviceGroup) db_.CheckGroupMembers(body);
+    Entry& entry = db_.objects[{kind, name}];
     entry.object.name = name;
     entry.object.generation += 1;
     entry.object.body = body;
@@ -28,13 +35,14 @@ class MemoryResourceStore final : public ResourceStore {
     return Audit(kind, entry.object, info);
   }
   StoredObject Get(ResourceKind kind, const std::string& name) override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(db_.mutex);
     return Live(kind, name).object;
   }
   ObjectPage List(ResourceKind kind, const std::string& after_name, int limit) override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(db_.mutex);
     ObjectPage page;
-    for (auto it = objects_.upper_bound({kind, after_name}); it != objects_.end() && it->first.first == kind; ++it) {
+    for (auto it = db_.objects.upper_bound({kind, after_name}); it != db_.objects.end() && it->first.first == kind;
+         ++it) {
       if (it->second.deleted) continue;
       if (int(page.objects.size()) == limit) {
         page.more = true;
@@ -46,10 +54,11 @@ class MemoryResourceStore final : public ResourceStore {
   }
   StoredObject Update(ResourceKind kind, const std::string& name, int64_t expected_generation, const BodyChange& change,
                       const WriteInfo& info) override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(db_.mutex);
     Entry& entry = Live(kind, name);
     CheckExpectedGeneration(name, expected_generation, entry.object.generation);
     std::string body = change(entry.object);
+    if (kind == ResourceKind::kDeviceGroup) db_.CheckGroupMembers(body);
     entry.object.body = body;
     entry.object.generation += 1;
     entry.object.update_us = Tick();
@@ -57,30 +66,37 @@ class MemoryResourceStore final : public ResourceStore {
   }
   StoredObject Upsert(ResourceKind kind, const std::string& name, const BodyChange& change,
                       const WriteInfo& info) override {
-    std::lock_guard lock(mutex_);
-    Entry& entry = objects_[{kind, name}];
+    std::lock_guard lock(db_.mutex);
+    StoredObject current;
+    current.name = name;
+    if (auto it = db_.objects.find({kind, name}); it != db_.objects.end()) current = it->second.object;
+    std::string body = change(current);  // may throw: no row made yet
+    if (kind == ResourceKind::kDeviceGroup) db_.CheckGroupMembers(body);
+    Entry& entry = db_.objects[{kind, name}];
     entry.object.name = name;
-    std::string body = change(entry.object);
     entry.object.body = body;
     entry.object.generation += 1;
     entry.object.update_us = Tick();
     if (entry.object.create_us == 0) entry.object.create_us = entry.object.update_us;
     return Audit(kind, entry.object, info);
   }
-  int64_t Delete(ResourceKind kind, const std::string& name, int64_t expected_generation, bool,
+  int64_t Delete(ResourceKind kind, const std::string& name, int64_t expected_generation, bool force,
                  const WriteInfo& info) override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(db_.mutex);
     Entry& entry = Live(kind, name);
     CheckExpectedGeneration(name, expected_generation, entry.object.generation);
+    const int64_t now = Tick();
+    if (kind == ResourceKind::kCronJob) db_.ReleaseFromGroups("cron_job", name, force, info);  // may throw
     entry.object.generation += 1;
+    entry.object.update_us = now;
     entry.deleted = true;
     Audit(kind, entry.object, info);
     return entry.object.generation;
   }
   AuditPage ListAuditEvents(const AuditQuery& query) override {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(db_.mutex);
     AuditPage page;
-    for (auto it = audit_.rbegin(); it != audit_.rend(); ++it) {
+    for (auto it = db_.audit.rbegin(); it != db_.audit.rend(); ++it) {
       if (query.before_id != 0 && it->id >= query.before_id) continue;
       if (!query.object_kind.empty() && it->object_kind != query.object_kind) continue;
       if (!query.object_name.empty() && it->object_name != query.object_name) continue;
@@ -94,26 +110,19 @@ class MemoryResourceStore final : public ResourceStore {
   }
 
  private:
-  struct Entry {
-    StoredObject object;
-    bool deleted = false;
-  };
+  using Entry = MemoryDatabase::ObjectRow;
   Entry& Live(ResourceKind kind, const std::string& name) {
-    auto it = objects_.find({kind, name});
-    if (it == objects_.end() || it->second.deleted) throw Error(ErrorCode::kNotFound, "not found");
-    return it->second;
+    if (!db_.ObjectIsLive(kind, name)) throw Error(ErrorCode::kNotFound, "not found");
+    return db_.objects.at({kind, name});
   }
   StoredObject Audit(ResourceKind kind, const StoredObject& object, const WriteInfo& info) {
-    audit_.push_back({int64_t(audit_.size()) + 1, clock_, info.actor, info.action, std::string(ResourceKindName(kind)),
-                      object.name, object.generation});
+    db_.Audit(info, ResourceKindName(kind), object.name, object.generation);
     return object;
   }
-  int64_t Tick() { return clock_ += 1000000; }
+  int64_t Tick() { return db_.Tick() * 1000000; }
 
-  std::mutex mutex_;
-  std::map<std::pair<ResourceKind, std::string>, Entry> objects_;
-  std::vector<AuditEventRow> audit_;
-  int64_t clock_ = 1700000000000000;
+  std::unique_ptr<MemoryDatabase> owned_;  // null when shared
+  MemoryDatabase& db_;
 };
 
 // Authenticates everyone as the given caller (tests of access rules).
