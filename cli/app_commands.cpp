@@ -90,10 +90,11 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
   name(create);
   AddSpecFlags(create, &state->create_flags, false);
   wait(create);
-  Examples(create,
-           "  nebula apps create web --image nginx:1.27 --containers 3 --port 8080:80 \\\n"
-           "      --env MODE=prod --volume /srv/web:/usr/share/nginx/html:ro --rolling --max-unavailable 1\n"
-           "  nebula apps create probe --image busybox --containers-per cpu=2 --device /dev/ttyUSB0 --privileged --wait");
+  Examples(
+      create,
+      "  nebula apps create web --image nginx:1.27 --containers 3 --port 8080:80 \\\n"
+      "      --env MODE=prod --volume /srv/web:/usr/share/nginx/html:ro --rolling --max-unavailable 1\n"
+      "  nebula apps create probe --image busybox --containers-per cpu=2 --device /dev/ttyUSB0 --privileged --wait");
   On(create, global, action, [state, &global](sdk::Client& client, auto started) {
     v1::App app;
     app.set_name(state->name);
@@ -111,7 +112,8 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
   });
 
   auto* list = apps->add_subcommand("list", "List every app, ordered by name");
-  list->add_option("--page-size", state->page_size, "Apps fetched per request (0 = server default); all pages are shown")
+  list->add_option("--page-size", state->page_size,
+                   "Apps fetched per request (0 = server default); all pages are shown")
       ->check(CLI::Range(0, 1000));
   Examples(list, "  nebula apps list\n  nebula apps list -o json | jq -r '.apps[].name'");
   On(list, global, action, [state, &global](sdk::Client& client, auto) {
@@ -219,7 +221,8 @@ void AddAppsCommands(CLI::App& root, const GlobalOptions& global, Action* action
   name(restart);
   expected(restart);
   wait(restart);
-  auto* rolling = restart->add_flag("--rolling", state->rolling, "In batches (max_unavailable), whatever the app's strategy");
+  auto* rolling =
+      restart->add_flag("--rolling", state->rolling, "In batches (max_unavailable), whatever the app's strategy");
   restart->add_flag("--all-at-once", state->all_at_once, "All containers at once, whatever the app's strategy")
       ->excludes(rolling);
   Examples(restart, "  nebula apps restart web\n  nebula apps restart web --rolling --wait");

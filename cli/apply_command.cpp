@@ -60,19 +60,26 @@ int64_t Execute(sdk::Client& client, const ApplyStep& step) {
   const bool create = step.action == ApplyAction::kCreate;
   switch (r.kind) {
     case ResourceKind::kApp:
-      return Call(client, [&] {
-               return create ? client.CreateApp(r.app) : client.UpdateApp(r.app, {}, step.current_generation);
-             }).generation();
+      return Call(client,
+                  [&] {
+                    return create ? client.CreateApp(r.app) : client.UpdateApp(r.app, {}, step.current_generation);
+                  })
+          .generation();
     case ResourceKind::kCronJob:
-      return Call(client, [&] {
-               return create ? client.CreateCronJob(r.cron_job)
-                             : client.UpdateCronJob(r.cron_job, {}, step.current_generation);
-             }).generation();
+      return Call(client,
+                  [&] {
+                    return create ? client.CreateCronJob(r.cron_job)
+                                  : client.UpdateCronJob(r.cron_job, {}, step.current_generation);
+                  })
+          .generation();
     case ResourceKind::kDeviceGroup:
-      return Call(client, [&] {
-               return create ? client.CreateDeviceGroup(r.device_group)
-                             : client.UpdateDeviceGroup(r.device_group, {"apps", "cron_jobs"}, step.current_generation);
-             }).generation();
+      return Call(client,
+                  [&] {
+                    return create ? client.CreateDeviceGroup(r.device_group)
+                                  : client.UpdateDeviceGroup(r.device_group, {"apps", "cron_jobs"},
+                                                             step.current_generation);
+                  })
+          .generation();
   }
   return 0;
 }
@@ -84,8 +91,9 @@ void AddApplyCommand(CLI::App& root, const GlobalOptions& global, Action* action
   auto* apply = root.add_subcommand("apply", "Create or update the apps, cron jobs and device groups of a file");
   apply->add_option("-f,--filename", state->files, "YAML or JSON file ('-' for stdin). Repeatable")->required();
   apply->add_flag("--dry-run", state->dry_run, "Print what would change; change nothing");
-  apply->add_flag("--wait", state->wait,
-                  "Follow the rollout of every app that changed (exit 8 failed, 9 --timeout; --timeout defaults to 300)");
+  apply->add_flag(
+      "--wait", state->wait,
+      "Follow the rollout of every app that changed (exit 8 failed, 9 --timeout; --timeout defaults to 300)");
   apply->footer(
       "Each document: kind (App, CronJob, DeviceGroup), name, spec. A resource that exists is updated\n"
       "only if its spec differs (no new generation otherwise); the field-level difference is printed.\n"
@@ -145,12 +153,16 @@ void AddApplyCommand(CLI::App& root, const GlobalOptions& global, Action* action
             changes.push_back({{"op", c.kind == FieldChange::Kind::kAdded     ? "add"
                                       : c.kind == FieldChange::Kind::kRemoved ? "remove"
                                                                               : "replace"},
-                               {"path", c.path}, {"before", c.before}, {"after", c.after}});
-          results.push_back({{"kind", KindName(step.desired.kind)}, {"name", step.desired.name},
+                               {"path", c.path},
+                               {"before", c.before},
+                               {"after", c.after}});
+          results.push_back({{"kind", KindName(step.desired.kind)},
+                             {"name", step.desired.name},
                              {"action", step.action == ApplyAction::kCreate   ? "create"
                                         : step.action == ApplyAction::kUpdate ? "update"
                                                                               : "unchanged"},
-                             {"dryRun", state->dry_run}, {"generation", std::to_string(generation)},
+                             {"dryRun", state->dry_run},
+                             {"generation", std::to_string(generation)},
                              {"changes", changes}});
         }
       }

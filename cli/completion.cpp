@@ -46,7 +46,9 @@ std::string BashCompletion(const CLI::App& root) {
       "    _nebula_words \"$path $w\" >/dev/null && path=\"$path $w\"\n"
       "  done\n"
       "  local words\n"
-      "  words=\"$(_nebula_words \"$path\")" + global + "\"\n"
+      "  words=\"$(_nebula_words \"$path\")" +
+      global +
+      "\"\n"
       "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
       "}\n"
       "complete -o default -F _nebula nebula\n";

@@ -104,7 +104,8 @@ Connection Resolve(const Config& config, const ConnectionOverrides& o) {
   if (!name.empty()) {
     const Context* c = FindContext(config, name);
     if (!c && o.context)
-      throw Error(ErrorCode::kNotFound, "context \"" + name + "\" is not in the config file (nebula config get-contexts)");
+      throw Error(ErrorCode::kNotFound,
+                  "context \"" + name + "\" is not in the config file (nebula config get-contexts)");
     if (c) {
       connection.context = c->name;
       if (!c->endpoint.empty()) connection.endpoint = c->endpoint;

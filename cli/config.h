@@ -17,7 +17,7 @@ struct Context {
   std::string user;
   std::string password;
   bool tls = false;
-  std::string ca_cert;      // file paths, read when connecting
+  std::string ca_cert;  // file paths, read when connecting
   std::string client_cert;
   std::string client_key;
   bool operator==(const Context&) const = default;
@@ -45,7 +45,7 @@ struct ConnectionOverrides {
 };
 
 struct Connection {
-  std::string context;  // empty: no context used
+  std::string context;                       // empty: no context used
   std::string endpoint = "127.0.0.1:20051";  // the dev stack's api-manager (nebula-devstack's default port base + 1)
   std::string token, user, password;
   bool tls = false;

@@ -9,7 +9,7 @@ namespace nebula::cli {
 
 enum ExitCode : int {
   kExitOk = 0,
-  kExitUsage = 1,            // bad command line; nothing was sent
+  kExitUsage = 1,  // bad command line; nothing was sent
   kExitNotFound = 2,
   kExitConflict = 3,         // ALREADY_EXISTS, ABORTED (expected generation), FAILED_PRECONDITION
   kExitInvalidArgument = 4,  // the server rejected the input

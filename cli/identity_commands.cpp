@@ -17,8 +17,7 @@ namespace {
 
 std::string Grants(const google::protobuf::Map<std::string, v1::Access>& grants) {
   std::vector<std::string> items;
-  for (const auto& [pattern, access] : grants)
-    items.push_back(pattern + "=" + (access == v1::ACCESS_RW ? "rw" : "ro"));
+  for (const auto& [pattern, access] : grants) items.push_back(pattern + "=" + (access == v1::ACCESS_RW ? "rw" : "ro"));
   std::sort(items.begin(), items.end());
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
@@ -35,7 +34,8 @@ std::string UserTable(const std::vector<v1::User>& users) {
   std::vector<std::vector<std::string>> rows = {{"NAME", "CREATED", "UPDATED"}};
   const auto now = std::chrono::system_clock::now();
   for (const auto& u : users)
-    rows.push_back({u.name(), AgeOf(u.create_time(), u.has_create_time(), now), AgeOf(u.update_time(), u.has_update_time(), now)});
+    rows.push_back(
+        {u.name(), AgeOf(u.create_time(), u.has_create_time(), now), AgeOf(u.update_time(), u.has_update_time(), now)});
   return Table(rows);
 }
 
@@ -44,7 +44,8 @@ std::string GroupTable(const std::vector<v1::UserGroup>& groups) {
       {"NAME", "GENERATION", "MEMBERS", "ADMIN", "PRUNING", "APPS", "DEVICE-GROUPS", "CRON-JOBS"}};
   for (const auto& g : groups)
     rows.push_back({g.name(), std::to_string(g.generation()), Joined(g.members()), g.admin() ? "yes" : "no",
-                    g.pruning_allowed() ? "yes" : "no", Grants(g.apps()), Grants(g.device_groups()), Grants(g.cron_jobs())});
+                    g.pruning_allowed() ? "yes" : "no", Grants(g.apps()), Grants(g.device_groups()),
+                    Grants(g.cron_jobs())});
   return Table(rows);
 }
 
@@ -137,7 +138,10 @@ void AddUsers(CLI::App& root, const GlobalOptions& global, Action* action) {
   name(del);
   Examples(del, "  nebula users delete alice");
   On(del, global, action, [state, &global](sdk::Client& client) {
-    Call(client, [&] { client.DeleteUser(state->name); return 0; });
+    Call(client, [&] {
+      client.DeleteUser(state->name);
+      return 0;
+    });
     PrintChanged(v1::DeleteUserResponse(), "user \"" + state->name + "\"", 0, "deleted", global);
     return 0;
   });
@@ -155,10 +159,11 @@ void AddUserGroups(CLI::App& root, const GlobalOptions& global, Action* action) 
     o["admin"] = cmd->add_flag("--admin", state->admin, "Members may do everything");
     o["no-admin"] = cmd->add_flag("--no-admin", state->no_admin, "Members are not admins")->excludes(o["admin"]);
     o["pruning-allowed"] = cmd->add_flag("--pruning-allowed", state->pruning, "Members may prune");
-    o["no-pruning-allowed"] =
-        cmd->add_flag("--no-pruning-allowed", state->no_pruning, "Members may not prune")->excludes(o["pruning-allowed"]);
+    o["no-pruning-allowed"] = cmd->add_flag("--no-pruning-allowed", state->no_pruning, "Members may not prune")
+                                  ->excludes(o["pruning-allowed"]);
     o["app"] = cmd->add_option("--app", state->apps, "PATTERN=ro|rw on apps (glob). Repeatable; replaces the map");
-    o["device-group"] = cmd->add_option("--device-group", state->device_groups, "PATTERN=ro|rw on device groups. Repeatable");
+    o["device-group"] =
+        cmd->add_option("--device-group", state->device_groups, "PATTERN=ro|rw on device groups. Repeatable");
     o["cron-job"] = cmd->add_option("--cron-job", state->cron_jobs, "PATTERN=ro|rw on cron jobs. Repeatable");
     for (const auto& [flag, option] : o) state->options[verb + ":" + flag] = option;
   };
@@ -231,7 +236,9 @@ void AddUserGroups(CLI::App& root, const GlobalOptions& global, Action* action) 
   auto* update = groups->add_subcommand("update", "Change a user group: the fields whose flags are given are replaced");
   name(update);
   grant_flags(update, "update");
-  update->add_option("--expected-generation", state->expected_generation, "Fail with exit code 3 unless at this generation")
+  update
+      ->add_option("--expected-generation", state->expected_generation,
+                   "Fail with exit code 3 unless at this generation")
       ->check(CLI::NonNegativeNumber);
   Examples(update, "  nebula user-groups update web-team --member alice --member bob");
   On(update, global, action, [state, &global, build](sdk::Client& client) {
@@ -246,7 +253,10 @@ void AddUserGroups(CLI::App& root, const GlobalOptions& global, Action* action) 
   name(del);
   Examples(del, "  nebula user-groups delete web-team");
   On(del, global, action, [state, &global](sdk::Client& client) {
-    Call(client, [&] { client.DeleteUserGroup(state->name); return 0; });
+    Call(client, [&] {
+      client.DeleteUserGroup(state->name);
+      return 0;
+    });
     PrintChanged(v1::DeleteUserGroupResponse(), "user group \"" + state->name + "\"", 0, "deleted", global);
     return 0;
   });
@@ -260,11 +270,14 @@ void AddTokens(CLI::App& root, const GlobalOptions& global, Action* action) {
   auto* create = tokens->add_subcommand("create", "Create a token; its secret is printed ONCE");
   create->add_option("--for-user", state->user, "Whose token (admin only; default: you)");
   create->add_option("--description", state->description, "What the token is for");
-  create->add_option("--ttl", state->ttl_seconds, "Seconds until it expires (0 = never)")->check(CLI::NonNegativeNumber);
-  Examples(create, "  nebula tokens create --description ci --ttl 86400\n"
-                   "  export NEBULA_TOKEN=$(nebula tokens create -o json | jq -r .secret)");
+  create->add_option("--ttl", state->ttl_seconds, "Seconds until it expires (0 = never)")
+      ->check(CLI::NonNegativeNumber);
+  Examples(create,
+           "  nebula tokens create --description ci --ttl 86400\n"
+           "  export NEBULA_TOKEN=$(nebula tokens create -o json | jq -r .secret)");
   On(create, global, action, [state, &global](sdk::Client& client) {
-    const auto created = Call(client, [&] { return client.CreateToken(state->user, state->description, state->ttl_seconds); });
+    const auto created =
+        Call(client, [&] { return client.CreateToken(state->user, state->description, state->ttl_seconds); });
     if (global.output == OutputFormat::kTable) {
       std::cout << "token " << created.token().id() << " created for user \"" << created.token().user() << "\"\n"
                 << "secret (shown only now; send as authorization: Bearer <secret>):\n"
@@ -290,7 +303,10 @@ void AddTokens(CLI::App& root, const GlobalOptions& global, Action* action) {
   revoke->add_option("ID", state->name, "Token id (the part before the '.')")->required();
   Examples(revoke, "  nebula tokens revoke 7f3a9c");
   On(revoke, global, action, [state, &global](sdk::Client& client) {
-    Call(client, [&] { client.RevokeToken(state->name); return 0; });
+    Call(client, [&] {
+      client.RevokeToken(state->name);
+      return 0;
+    });
     PrintChanged(v1::RevokeTokenResponse(), "token " + state->name, 0, "revoked", global);
     return 0;
   });
@@ -299,10 +315,10 @@ void AddTokens(CLI::App& root, const GlobalOptions& global, Action* action) {
   Examples(whoami, "  nebula whoami\n  nebula --context prod whoami -o json");
   On(whoami, global, action, [&global](sdk::Client& client) {
     const auto me = Call(client, [&] { return client.WhoAmI(); });
-    std::vector<std::vector<std::string>> rows = {{"USER", "ADMIN", "PRUNING", "GROUPS", "APPS", "DEVICE-GROUPS", "CRON-JOBS"},
-                                                  {me.user(), me.admin() ? "yes" : "no", me.pruning_allowed() ? "yes" : "no",
-                                                   Joined(me.user_groups()), Grants(me.apps()), Grants(me.device_groups()),
-                                                   Grants(me.cron_jobs())}};
+    std::vector<std::vector<std::string>> rows = {
+        {"USER", "ADMIN", "PRUNING", "GROUPS", "APPS", "DEVICE-GROUPS", "CRON-JOBS"},
+        {me.user(), me.admin() ? "yes" : "no", me.pruning_allowed() ? "yes" : "no", Joined(me.user_groups()),
+         Grants(me.apps()), Grants(me.device_groups()), Grants(me.cron_jobs())}};
     PrintView(me, Table(rows), global);
     return 0;
   });
@@ -392,16 +408,23 @@ void AddLocalCommands(CLI::App& root, GlobalOptions& global, Action* action) {
         std::vector<std::vector<std::string>> rows = {{"CURRENT", "NAME", "ENDPOINT", "AUTH", "TLS"}};
         for (const auto& ctx : c.contexts)
           rows.push_back({ctx.name == c.current_context ? "*" : " ", ctx.name, ctx.endpoint,
-                          !ctx.token.empty() ? "token" : !ctx.user.empty() ? "user " + ctx.user : "none",
+                          !ctx.token.empty()  ? "token"
+                          : !ctx.user.empty() ? "user " + ctx.user
+                                              : "none",
                           ctx.tls ? "yes" : "no"});
         std::cout << Table(rows);
       } else {
         // Never print secrets: names, endpoints and the kind of credential only.
-        nlohmann::ordered_json doc = {{"currentContext", c.current_context}, {"contexts", nlohmann::ordered_json::array()}};
+        nlohmann::ordered_json doc = {{"currentContext", c.current_context},
+                                      {"contexts", nlohmann::ordered_json::array()}};
         for (const auto& ctx : c.contexts)
-          doc["contexts"].push_back({{"name", ctx.name}, {"endpoint", ctx.endpoint},
-                                     {"auth", !ctx.token.empty() ? "token" : !ctx.user.empty() ? "basic" : "none"},
-                                     {"user", ctx.user}, {"tls", ctx.tls}});
+          doc["contexts"].push_back({{"name", ctx.name},
+                                     {"endpoint", ctx.endpoint},
+                                     {"auth", !ctx.token.empty()  ? "token"
+                                              : !ctx.user.empty() ? "basic"
+                                                                  : "none"},
+                                     {"user", ctx.user},
+                                     {"tls", ctx.tls}});
         std::cout << (global.output == OutputFormat::kJson ? doc.dump(2) + "\n" : JsonToYaml(doc.dump()));
       }
       return 0;
@@ -414,7 +437,8 @@ void AddLocalCommands(CLI::App& root, GlobalOptions& global, Action* action) {
     *action = [state, &global] {
       Config c = LoadConfig(global);
       if (!FindContext(c, state->name))
-        throw Error(ErrorCode::kNotFound, "context \"" + state->name + "\" is not in the config file (nebula config get-contexts)");
+        throw Error(ErrorCode::kNotFound,
+                    "context \"" + state->name + "\" is not in the config file (nebula config get-contexts)");
       c.current_context = state->name;
       SaveConfig(global, c);
       std::cout << "switched to context \"" << state->name << "\"\n";
@@ -439,7 +463,8 @@ void AddLocalCommands(CLI::App& root, GlobalOptions& global, Action* action) {
       Config c = LoadConfig(global);
       const auto before = c.contexts.size();
       std::erase_if(c.contexts, [&](const Context& ctx) { return ctx.name == state->name; });
-      if (c.contexts.size() == before) throw Error(ErrorCode::kNotFound, "context \"" + state->name + "\" is not in the config file");
+      if (c.contexts.size() == before)
+        throw Error(ErrorCode::kNotFound, "context \"" + state->name + "\" is not in the config file");
       if (c.current_context == state->name) c.current_context.clear();
       SaveConfig(global, c);
       std::cout << "deleted context \"" << state->name << "\"\n";

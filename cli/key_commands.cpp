@@ -34,7 +34,8 @@ void AddKeyCommands(CLI::App& root, Action* action) {
     std::string id, out_dir = ".";
   };
   auto state = std::make_shared<KeyState>();
-  auto* keys = root.add_subcommand("keys", "Signing keys for nebula.desired records (api-manager signs, agents verify)");
+  auto* keys =
+      root.add_subcommand("keys", "Signing keys for nebula.desired records (api-manager signs, agents verify)");
   keys->require_subcommand(1);
   auto* generate = keys->add_subcommand(
       "generate", "Make an Ed25519 key pair: <id>.key for nebula-api-manager, <id>.pub for the agents");

@@ -64,8 +64,10 @@ Resource FromDocument(const Json& document, const std::string& where) {
     Json job = Json{{"name", resource.name}};
     Json job_spec = Json::object();
     for (const auto& [key, value] : spec.items()) {
-      if (key == "schedule" || key == "running") job[key] = value;
-      else job_spec[key] = value;
+      if (key == "schedule" || key == "running")
+        job[key] = value;
+      else
+        job_spec[key] = value;
     }
     job["spec"] = job_spec;
     resource.cron_job = FromJson<v1::CronJob>(job, at + " spec");
@@ -179,9 +181,7 @@ std::string RenderStep(const ApplyStep& step, bool dry_run, int64_t new_generati
   const std::string next = std::to_string(new_generation);
   std::string verb;
   switch (step.action) {
-    case ApplyAction::kCreate:
-      verb = dry_run ? "would be created" : "created (generation " + next + ")";
-      break;
+    case ApplyAction::kCreate: verb = dry_run ? "would be created" : "created (generation " + next + ")"; break;
     case ApplyAction::kUpdate:
       verb = dry_run ? "would be updated (generation " + current + ")"
                      : "updated (generation " + current + " -> " + next + ")";

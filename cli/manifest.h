@@ -29,13 +29,13 @@ enum class ResourceKind { kApp, kCronJob, kDeviceGroup };  // apply order: group
 struct Resource {
   ResourceKind kind = ResourceKind::kApp;
   std::string name;
-  v1::App app;                 // kind kApp (name and spec only)
-  v1::CronJob cron_job;        // kind kCronJob (name, schedule, running, spec)
+  v1::App app;                   // kind kApp (name and spec only)
+  v1::CronJob cron_job;          // kind kCronJob (name, schedule, running, spec)
   v1::DeviceGroup device_group;  // kind kDeviceGroup (name, apps, cron_jobs)
-  std::string origin;          // "app.yaml document 2", for messages
+  std::string origin;            // "app.yaml document 2", for messages
 };
 
-std::string KindName(ResourceKind kind);  // "App", "CronJob", "DeviceGroup"
+std::string KindName(ResourceKind kind);         // "App", "CronJob", "DeviceGroup"
 std::string Describe(const Resource& resource);  // `App "web"`
 
 // Throws nebula::Error(kInvalidArgument) naming the source, the document and the problem.
@@ -50,7 +50,7 @@ enum class ApplyAction { kCreate, kUpdate, kUnchanged };
 struct ApplyStep {
   Resource desired;
   ApplyAction action = ApplyAction::kCreate;
-  int64_t current_generation = 0;  // 0 when creating
+  int64_t current_generation = 0;    // 0 when creating
   std::vector<FieldChange> changes;  // against the current object (everything is "added" on create)
 };
 

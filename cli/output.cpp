@@ -34,8 +34,8 @@ bool IsPlainSafe(std::string_view text) {
   if (text.empty() || StartsLikeNumber(text)) return false;
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  static const std::array<std::string_view, 12> reserved = {"true", "false", "null", "~", "yes", "no",
-                                                            "on", "off", "y", "n", ".inf", ".nan"};
+  static const std::array<std::string_view, 12> reserved = {"true", "false", "null", "~", "yes",  "no",
+                                                            "on",   "off",   "y",    "n", ".inf", ".nan"};
   if (std::find(reserved.begin(), reserved.end(), lower) != reserved.end()) return false;
   if (std::string_view("-?:,[]{}#&*!|>'\"%@`").find(text.front()) != std::string_view::npos) return false;
   if (text.front() == ' ' || text.back() == ' ' || text.back() == ':') return false;
@@ -163,8 +163,9 @@ std::string AppTable(const std::vector<v1::App>& apps, std::chrono::system_clock
     const auto& spec = app.spec();
     std::string updated = "-";
     if (app.has_update_time()) {
-      const auto then = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-          std::chrono::nanoseconds(google::protobuf::util::TimeUtil::TimestampToNanoseconds(app.update_time()))));
+      const auto then =
+          std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+              std::chrono::nanoseconds(google::protobuf::util::TimeUtil::TimestampToNanoseconds(app.update_time()))));
       updated = Age(now - then);
     }
     const bool running = !spec.has_running() || spec.running();
@@ -203,8 +204,9 @@ std::string Table(const std::vector<std::vector<std::string>>& rows) {
 
 std::string AgeOf(const google::protobuf::Timestamp& time, bool set, std::chrono::system_clock::time_point now) {
   if (!set) return "-";
-  const auto then = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-      std::chrono::nanoseconds(google::protobuf::util::TimeUtil::TimestampToNanoseconds(time))));
+  const auto then =
+      std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::nanoseconds(google::protobuf::util::TimeUtil::TimestampToNanoseconds(time))));
   return Age(now - then);
 }
 

@@ -93,8 +93,8 @@ std::string FailingHosts(const v1::AppStatus& status) {
 std::string AheadHosts(const v1::AppStatus& status) {
   std::string out;
   for (const auto& host : status.ahead_hosts()) {
-    out += HostLabel(host.worker_id(), host.hostname()) + ": runs generation " + std::to_string(host.generation()) + ", the API is at " +
-           std::to_string(status.generation()) + "\n";
+    out += HostLabel(host.worker_id(), host.hostname()) + ": runs generation " + std::to_string(host.generation()) +
+           ", the API is at " + std::to_string(status.generation()) + "\n";
   }
   return out;
 }

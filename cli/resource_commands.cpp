@@ -18,7 +18,8 @@ std::string Joined(const google::protobuf::RepeatedPtrField<std::string>& items)
 }
 
 std::string GroupTable(const std::vector<v1::DeviceGroup>& groups) {
-  std::vector<std::vector<std::string>> rows = {{"NAME", "GENERATION", "APPS", "CRON-JOBS", "PRUNE-GENERATION", "UPDATED"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"NAME", "GENERATION", "APPS", "CRON-JOBS", "PRUNE-GENERATION", "UPDATED"}};
   const auto now = std::chrono::system_clock::now();
   for (const auto& g : groups)
     rows.push_back({g.name(), std::to_string(g.generation()), Joined(g.apps()), Joined(g.cron_jobs()),
@@ -52,8 +53,8 @@ std::string RejectedTable(const std::vector<v1::Worker>& workers) {
   const auto now = std::chrono::system_clock::now();
   for (const auto& w : workers)
     for (const auto& r : w.rejected_records())
-      rows.push_back({w.id(), r.key(), std::to_string(r.claimed_generation()), AgeOf(r.time(), r.has_time(), now),
-                      r.reason()});
+      rows.push_back(
+          {w.id(), r.key(), std::to_string(r.claimed_generation()), AgeOf(r.time(), r.has_time(), now), r.reason()});
   return rows.size() > 1 ? "\nRefused records of nebula.desired:\n" + Table(rows) : "";
 }
 
@@ -65,8 +66,9 @@ std::string ReportTable(const std::vector<v1::Worker>& workers) {
     for (const auto& r : w.app_reports()) {
       std::string errors;
       for (const auto& e : r.errors()) errors += (errors.empty() ? "" : "; ") + e;
-      rows.push_back({w.id(), r.app(), std::to_string(r.observed_generation()), std::to_string(r.converged_generation()),
-                      std::to_string(r.running_containers()), std::to_string(r.desired_containers()), errors});
+      rows.push_back({w.id(), r.app(), std::to_string(r.observed_generation()),
+                      std::to_string(r.converged_generation()), std::to_string(r.running_containers()),
+                      std::to_string(r.desired_containers()), errors});
     }
   }
   return Table(rows);
@@ -91,12 +93,14 @@ std::string CronWhat(const std::string& name) { return "cron job \"" + name + "\
 
 void AddDeviceGroups(CLI::App& root, const GlobalOptions& global, Action* action) {
   auto state = std::make_shared<ResourceState>();
-  auto* groups = root.add_subcommand("device-groups", "Device groups: app and cron-job lists agents follow (--device-group)");
+  auto* groups =
+      root.add_subcommand("device-groups", "Device groups: app and cron-job lists agents follow (--device-group)");
   groups->alias("dg");
   groups->require_subcommand(1);
   auto name = [&](CLI::App* cmd) { cmd->add_option("NAME", state->name, "Device group name (DNS label)")->required(); };
   auto expected = [&](CLI::App* cmd) {
-    cmd->add_option("--expected-generation", state->expected_generation, "Fail with exit code 3 unless at this generation")
+    cmd->add_option("--expected-generation", state->expected_generation,
+                    "Fail with exit code 3 unless at this generation")
         ->check(CLI::NonNegativeNumber);
   };
   auto lists = [&](CLI::App* cmd) {
@@ -129,7 +133,8 @@ void AddDeviceGroups(CLI::App& root, const GlobalOptions& global, Action* action
   });
 
   auto* list = groups->add_subcommand("list", "List every device group");
-  list->add_option("--page-size", state->page_size, "Fetched per request (0 = server default)")->check(CLI::Range(0, 1000));
+  list->add_option("--page-size", state->page_size, "Fetched per request (0 = server default)")
+      ->check(CLI::Range(0, 1000));
   Examples(list, "  nebula device-groups list -o json");
   On(list, global, action, [state, &global](sdk::Client& client) {
     const auto found = Call(client, [&] { return client.ListAllDeviceGroups(state->page_size); });
@@ -157,7 +162,8 @@ void AddDeviceGroups(CLI::App& root, const GlobalOptions& global, Action* action
       for (const auto& c : state->cron_jobs) group.add_cron_jobs(c);
     }
     if (mask.empty()) Usage("nothing to update: give --app and/or --cron-job");
-    const auto updated = Call(client, [&] { return client.UpdateDeviceGroup(group, mask, state->expected_generation); });
+    const auto updated =
+        Call(client, [&] { return client.UpdateDeviceGroup(group, mask, state->expected_generation); });
     PrintChanged(updated, GroupWhat(updated.name()), updated.generation(), "updated", global);
     return 0;
   });
@@ -191,9 +197,8 @@ void AddDeviceGroups(CLI::App& root, const GlobalOptions& global, Action* action
       v1::DeviceGroup group;
       group.set_name(state->name);
       for (const auto& item : names) apps ? group.add_apps(item) : group.add_cron_jobs(item);
-      const auto updated = Call(client, [&] {
-        return client.UpdateDeviceGroup(group, {apps ? "apps" : "cron_jobs"}, current.generation());
-      });
+      const auto updated = Call(
+          client, [&] { return client.UpdateDeviceGroup(group, {apps ? "apps" : "cron_jobs"}, current.generation()); });
       PrintChanged(updated, GroupWhat(updated.name()), updated.generation(), "updated", global);
       return 0;
     });
@@ -205,7 +210,8 @@ void AddDeviceGroups(CLI::App& root, const GlobalOptions& global, Action* action
   Examples(del, "  nebula device-groups delete edge");
   On(del, global, action, [state, &global](sdk::Client& client) {
     v1::DeleteDeviceGroupResponse response;
-    response.set_generation(Call(client, [&] { return client.DeleteDeviceGroup(state->name, state->expected_generation); }));
+    response.set_generation(
+        Call(client, [&] { return client.DeleteDeviceGroup(state->name, state->expected_generation); }));
     PrintChanged(response, GroupWhat(state->name), response.generation(), "deleted", global);
     return 0;
   });
@@ -229,10 +235,12 @@ void AddCronJobs(CLI::App& root, const GlobalOptions& global, Action* action) {
 
   auto* create = jobs->add_subcommand("create", "Create a cron job");
   name(create);
-  create->add_option("--schedule", state->schedule, "Five-field cron expression: minute hour day month weekday")->required();
+  create->add_option("--schedule", state->schedule, "Five-field cron expression: minute hour day month weekday")
+      ->required();
   AddSpecFlags(create, &state->cron_create, false, true);
-  Examples(create, "  nebula cron-jobs create backup --schedule '0 3 * * *' --image busybox --command /bin/sh \\\n"
-                   "      --arg=-c --arg 'tar czf /backup/etc.tgz /etc' --volume /srv/backup:/backup");
+  Examples(create,
+           "  nebula cron-jobs create backup --schedule '0 3 * * *' --image busybox --command /bin/sh \\\n"
+           "      --arg=-c --arg 'tar czf /backup/etc.tgz /etc' --volume /srv/backup:/backup");
   On(create, global, action, [state, &global](sdk::Client& client) {
     CronJobChange change;
     try {
@@ -256,7 +264,8 @@ void AddCronJobs(CLI::App& root, const GlobalOptions& global, Action* action) {
   });
 
   auto* list = jobs->add_subcommand("list", "List every cron job");
-  list->add_option("--page-size", state->page_size, "Fetched per request (0 = server default)")->check(CLI::Range(0, 1000));
+  list->add_option("--page-size", state->page_size, "Fetched per request (0 = server default)")
+      ->check(CLI::Range(0, 1000));
   Examples(list, "  nebula cron-jobs list");
   On(list, global, action, [state, &global](sdk::Client& client) {
     const auto found = Call(client, [&] { return client.ListAllCronJobs(state->page_size); });
@@ -270,9 +279,12 @@ void AddCronJobs(CLI::App& root, const GlobalOptions& global, Action* action) {
   name(update);
   state->schedule_option = update->add_option("--schedule", state->schedule, "Five-field cron expression");
   AddSpecFlags(update, &state->cron_update, true, true);
-  update->add_option("--expected-generation", state->expected_generation, "Fail with exit code 3 unless at this generation")
+  update
+      ->add_option("--expected-generation", state->expected_generation,
+                   "Fail with exit code 3 unless at this generation")
       ->check(CLI::NonNegativeNumber);
-  Examples(update, "  nebula cron-jobs update backup --schedule '30 2 * * *'\n  nebula cron-jobs update backup --stopped");
+  Examples(update,
+           "  nebula cron-jobs update backup --schedule '30 2 * * *'\n  nebula cron-jobs update backup --stopped");
   On(update, global, action, [state, &global](sdk::Client& client) {
     CronJobChange change;
     try {
@@ -291,7 +303,8 @@ void AddCronJobs(CLI::App& root, const GlobalOptions& global, Action* action) {
 
   auto* del = jobs->add_subcommand("delete", "Delete a cron job");
   name(del);
-  del->add_option("--expected-generation", state->expected_generation, "Fail with exit code 3 unless at this generation")
+  del->add_option("--expected-generation", state->expected_generation,
+                  "Fail with exit code 3 unless at this generation")
       ->check(CLI::NonNegativeNumber);
   del->add_flag("--force", state->force, "Delete even if device groups still list the cron job");
   Examples(del, "  nebula cron-jobs delete backup --force");
@@ -379,12 +392,13 @@ void AddClusterCommands(CLI::App& root, const GlobalOptions& global, Action* act
   alist->add_option("--page-size", state->page_size, "Events to show (0 = server default)")->check(CLI::Range(0, 1000));
   Examples(alist, "  nebula audit list --kind app --name web");
   On(alist, global, action, [state, &global](sdk::Client& client) {
-    const auto events = Call(client, [&] { return client.ListAuditEvents(state->kind, state->object, state->page_size); });
+    const auto events =
+        Call(client, [&] { return client.ListAuditEvents(state->kind, state->object, state->page_size); });
     std::vector<std::vector<std::string>> rows = {{"ID", "AGE", "ACTOR", "ACTION", "KIND", "NAME", "GENERATION"}};
     const auto now = std::chrono::system_clock::now();
     for (const auto& e : events.events())
-      rows.push_back({std::to_string(e.id()), AgeOf(e.time(), e.has_time(), now), e.actor(), e.action(), e.object_kind(),
-                      e.object_name(), std::to_string(e.generation())});
+      rows.push_back({std::to_string(e.id()), AgeOf(e.time(), e.has_time(), now), e.actor(), e.action(),
+                      e.object_kind(), e.object_name(), std::to_string(e.generation())});
     PrintView(events, Table(rows), global);
     return 0;
   });

@@ -30,11 +30,13 @@ void AddGlobalFlags(CLI::App& root, GlobalOptions* global) {
   auto& o = global->overrides;
   auto text = [&](const std::string& name, std::optional<std::string>* target, const std::string& env,
                   const std::string& type, const std::string& help) {
-    root.add_option_function<std::string>(name, [target](const std::string& v) { *target = v; }, help)
+    root.add_option_function<std::string>(
+            name, [target](const std::string& v) { *target = v; }, help)
         ->envname(env)
         ->type_name(type);
   };
-  text("--endpoint", &o.endpoint, "NEBULA_ENDPOINT", "HOST:PORT", "api-manager address (default " + Connection{}.endpoint + ", the dev stack's)");
+  text("--endpoint", &o.endpoint, "NEBULA_ENDPOINT", "HOST:PORT",
+       "api-manager address (default " + Connection{}.endpoint + ", the dev stack's)");
   text("--context", &o.context, "NEBULA_CONTEXT", "NAME", "Config file context to use (default: current-context)");
   text("--token", &o.token, "NEBULA_TOKEN", "ID.SECRET", "Bearer token (sent as authorization: Bearer ...)");
   text("--user", &o.user, "NEBULA_USER", "NAME", "Basic auth user name");
@@ -42,15 +44,17 @@ void AddGlobalFlags(CLI::App& root, GlobalOptions* global) {
   text("--ca-cert", &o.ca_cert, "NEBULA_CA_CERT", "FILE", "PEM roots to verify the server (implies --tls)");
   text("--client-cert", &o.client_cert, "NEBULA_CLIENT_CERT", "FILE", "PEM client certificate for mutual TLS");
   text("--client-key", &o.client_key, "NEBULA_CLIENT_KEY", "FILE", "PEM client key for mutual TLS");
-  root.add_flag_function("--tls", [global](int64_t) { global->overrides.tls = true; },
-                         "Connect with TLS (system roots unless --ca-cert)");
+  root.add_flag_function(
+      "--tls", [global](int64_t) { global->overrides.tls = true; }, "Connect with TLS (system roots unless --ca-cert)");
   root.add_option("--config", global->config_path, "Config file (default ~/.config/nebula/config.yaml)")
       ->envname("NEBULA_CONFIG")
       ->type_name("FILE");
   root.add_option_function<std::string>(
           "-o,--output",
           [global](const std::string& v) {
-            global->output = v == "json" ? OutputFormat::kJson : v == "yaml" ? OutputFormat::kYaml : OutputFormat::kTable;
+            global->output = v == "json"   ? OutputFormat::kJson
+                             : v == "yaml" ? OutputFormat::kYaml
+                                           : OutputFormat::kTable;
           },
           "Output format: table|json|yaml (json: proto3 JSON, as the REST API)")
       ->type_name("FORMAT")
@@ -135,8 +139,10 @@ void PrintChanged(const google::protobuf::Message& message, const std::string& w
 }
 
 void PrintView(const google::protobuf::Message& message, const std::string& table, const GlobalOptions& global) {
-  if (global.output == OutputFormat::kTable) std::cout << table;
-  else std::cout << Render(message, global.output);
+  if (global.output == OutputFormat::kTable)
+    std::cout << table;
+  else
+    std::cout << Render(message, global.output);
 }
 
 void Usage(const std::string& message) { throw CLI::ValidationError(message); }

@@ -31,7 +31,7 @@ using Action = std::function<int()>;
 // Adds the global flags to root; call Finish() after parsing.
 void AddGlobalFlags(CLI::App& root, GlobalOptions* global);
 
-Config LoadConfig(const GlobalOptions& global);   // missing file: empty config
+Config LoadConfig(const GlobalOptions& global);                      // missing file: empty config
 void SaveConfig(const GlobalOptions& global, const Config& config);  // mode 0600, atomic
 Connection ResolveConnection(const GlobalOptions& global);
 sdk::ClientOptions ClientOptionsFor(const Connection& connection, const GlobalOptions& global);

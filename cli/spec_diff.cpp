@@ -12,8 +12,10 @@ void Diff(const Json& before, const Json& after, const std::string& path, std::v
   if (before == after) return;
   if (before.is_object() && after.is_object()) {
     for (const auto& [key, value] : before.items()) {
-      if (after.contains(key)) Diff(value, after.at(key), Join(path, key), out);
-      else out.push_back({FieldChange::Kind::kRemoved, Join(path, key), value, nullptr});
+      if (after.contains(key))
+        Diff(value, after.at(key), Join(path, key), out);
+      else
+        out.push_back({FieldChange::Kind::kRemoved, Join(path, key), value, nullptr});
     }
     for (const auto& [key, value] : after.items())
       if (!before.contains(key)) out.push_back({FieldChange::Kind::kAdded, Join(path, key), nullptr, value});
@@ -28,9 +30,12 @@ void Diff(const Json& before, const Json& after, const std::string& path, std::v
       out.push_back({FieldChange::Kind::kAdded, path + "[" + std::to_string(i) + "]", nullptr, after[i]});
     return;
   }
-  if (before.is_null()) out.push_back({FieldChange::Kind::kAdded, path, nullptr, after});
-  else if (after.is_null()) out.push_back({FieldChange::Kind::kRemoved, path, before, nullptr});
-  else out.push_back({FieldChange::Kind::kChanged, path, before, after});
+  if (before.is_null())
+    out.push_back({FieldChange::Kind::kAdded, path, nullptr, after});
+  else if (after.is_null())
+    out.push_back({FieldChange::Kind::kRemoved, path, before, nullptr});
+  else
+    out.push_back({FieldChange::Kind::kChanged, path, before, after});
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ namespace nebula::cli {
 struct FieldChange {
   enum class Kind { kAdded, kRemoved, kChanged };
   Kind kind;
-  std::string path;       // "spec.env.MODE", "spec.ports[1]"
+  std::string path;               // "spec.env.MODE", "spec.ports[1]"
   nlohmann::ordered_json before;  // null when added
   nlohmann::ordered_json after;   // null when removed
   bool operator==(const FieldChange&) const = default;

@@ -59,7 +59,8 @@ void AddSpecFlags(CLI::App* cmd, SpecFlagValues* v, bool update, bool cron_job) 
     value("max-unavailable", &v->max_unavailable, "N", "Batch size of a rolling update (0 means 1)");
   }
   if (!cron_job) {
-    value("min-ready-seconds", &v->min_ready_seconds, "SECONDS", "How long a new container must run before the next batch");
+    value("min-ready-seconds", &v->min_ready_seconds, "SECONDS",
+          "How long a new container must run before the next batch");
   }
   if (!cron_job) {
     on_off("health-gated", "Wait for the image's HEALTHCHECK before the next batch", "no-health-gated",

@@ -15,8 +15,7 @@ namespace nebula::cli {
 
 // Raw spec flag values as CLI11 collects them; ToSpecFlags keeps only the flags actually given.
 struct SpecFlagValues {
-  std::string image, containers, containers_per, pull, restart_policy, cpus, memory, max_unavailable,
-      min_ready_seconds;
+  std::string image, containers, containers_per, pull, restart_policy, cpus, memory, max_unavailable, min_ready_seconds;
   std::vector<std::string> ports, env, volumes, devices, networks, command, args, labels, clear;
   bool flag_true = false;  // storage for the on/off switches; their counts are what matter
   std::map<std::string, CLI::Option*> options;

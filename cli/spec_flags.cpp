@@ -14,8 +14,10 @@ namespace {
 
 constexpr std::string_view kPortFormat = "[HOST_IP:]HOST:CONTAINER[/tcp|udp], e.g. 8080:80 or 127.0.0.1:5353:53/udp";
 constexpr std::string_view kVolumeFormat = "SRC:DST[:ro|rw], e.g. /srv/data:/data:ro";
-constexpr std::string_view kDeviceFormat = "HOST[:CONTAINER[:PERMISSIONS]] with PERMISSIONS from r, w, m, e.g. /dev/ttyUSB0:/dev/ttyS0:rw";
-constexpr std::string_view kContainersPerFormat = "cpu=X (per core, X > 0), memory=MIB (one per MIB MiB) or instance=N, e.g. cpu=2";
+constexpr std::string_view kDeviceFormat =
+    "HOST[:CONTAINER[:PERMISSIONS]] with PERMISSIONS from r, w, m, e.g. /dev/ttyUSB0:/dev/ttyS0:rw";
+constexpr std::string_view kContainersPerFormat =
+    "cpu=X (per core, X > 0), memory=MIB (one per MIB MiB) or instance=N, e.g. cpu=2";
 
 [[noreturn]] void Reject(std::string_view flag, std::string_view value, std::string_view problem) {
   std::string description(problem);
@@ -96,9 +98,12 @@ v1::PortMapping ParsePort(std::string_view value) {
   std::string_view rest = value;
   if (const size_t slash = rest.rfind('/'); slash != std::string_view::npos) {
     const std::string protocol = Lower(rest.substr(slash + 1));
-    if (protocol == "tcp") port.set_protocol(v1::PROTOCOL_TCP);
-    else if (protocol == "udp") port.set_protocol(v1::PROTOCOL_UDP);
-    else Reject("--port", value, "protocol must be tcp or udp; expected " + std::string(kPortFormat));
+    if (protocol == "tcp")
+      port.set_protocol(v1::PROTOCOL_TCP);
+    else if (protocol == "udp")
+      port.set_protocol(v1::PROTOCOL_UDP);
+    else
+      Reject("--port", value, "protocol must be tcp or udp; expected " + std::string(kPortFormat));
     rest = rest.substr(0, slash);
   }
   if (!rest.empty() && rest.front() == '[') {  // [IPv6]:HOST:CONTAINER
@@ -137,8 +142,10 @@ v1::VolumeMount ParseVolume(std::string_view value) {
   volume.set_source(std::string(parts[0]));
   volume.set_target(std::string(parts[1]));
   if (parts.size() == 3) {
-    if (parts[2] == "ro") volume.set_read_only(true);
-    else if (parts[2] != "rw") Reject("--volume", value, "mode must be ro or rw; expected " + std::string(kVolumeFormat));
+    if (parts[2] == "ro")
+      volume.set_read_only(true);
+    else if (parts[2] != "rw")
+      Reject("--volume", value, "mode must be ro or rw; expected " + std::string(kVolumeFormat));
   }
   return volume;
 }
@@ -154,7 +161,8 @@ v1::DeviceMapping ParseDevice(std::string_view value) {
     std::set<char> seen;
     for (const char c : permissions) {
       if ((c != 'r' && c != 'w' && c != 'm') || !seen.insert(c).second)
-        Reject("--device", value, "permissions must be distinct letters from r, w, m; expected " + std::string(kDeviceFormat));
+        Reject("--device", value,
+               "permissions must be distinct letters from r, w, m; expected " + std::string(kDeviceFormat));
     }
     if (permissions.empty()) Reject("--device", value, "empty permissions; expected " + std::string(kDeviceFormat));
     device.set_permissions(std::string(permissions));
@@ -170,18 +178,24 @@ v1::ContainersPer ParseContainersPer(std::string_view value) {
   v1::ContainersPer per;
   if (key == "cpu") {
     const auto cpu = ToDouble(number);
-    if (!cpu || *cpu <= 0) Reject("--containers-per", value, "cpu must be a number > 0; expected " + std::string(kContainersPerFormat));
+    if (!cpu || *cpu <= 0)
+      Reject("--containers-per", value, "cpu must be a number > 0; expected " + std::string(kContainersPerFormat));
     per.set_cpu(*cpu);
   } else if (key == "memory") {
     const auto mib = ToInt<int64_t>(number);
-    if (!mib || *mib <= 0) Reject("--containers-per", value, "memory must be a whole number of MiB > 0; expected " + std::string(kContainersPerFormat));
+    if (!mib || *mib <= 0)
+      Reject("--containers-per", value,
+             "memory must be a whole number of MiB > 0; expected " + std::string(kContainersPerFormat));
     per.set_memory_mb(*mib);
   } else if (key == "instance") {
     const auto count = ToInt<int32_t>(number);
-    if (!count || *count <= 0) Reject("--containers-per", value, "instance must be a whole number > 0; expected " + std::string(kContainersPerFormat));
+    if (!count || *count <= 0)
+      Reject("--containers-per", value,
+             "instance must be a whole number > 0; expected " + std::string(kContainersPerFormat));
     per.set_instance(*count);
   } else {
-    Reject("--containers-per", value, "unknown key \"" + std::string(key) + "\"; expected " + std::string(kContainersPerFormat));
+    Reject("--containers-per", value,
+           "unknown key \"" + std::string(key) + "\"; expected " + std::string(kContainersPerFormat));
   }
   return per;
 }
@@ -202,7 +216,8 @@ v1::RestartPolicy ParseRestartPolicy(std::string_view value) {
 }
 
 const std::vector<std::string>& ClearableFields() {
-  static const std::vector<std::string> fields = {"ports", "env", "volumes", "devices", "networks", "command", "args", "labels"};
+  static const std::vector<std::string> fields = {"ports",    "env",     "volumes", "devices",
+                                                  "networks", "command", "args",    "labels"};
   return fields;
 }
 
@@ -289,7 +304,8 @@ SpecChange BuildSpecChange(const SpecFlags& flags) {
   if (list_field("args", "--arg", flags.args))
     for (const auto& value : *flags.args) spec.add_args(value);
   if (flags.cpus) {
-    spec.mutable_resources()->set_cpus(ParseNonNegativeDouble("--cpus", *flags.cpus, "a number of cores >= 0, e.g. 0.5 (0 = unlimited)"));
+    spec.mutable_resources()->set_cpus(
+        ParseNonNegativeDouble("--cpus", *flags.cpus, "a number of cores >= 0, e.g. 0.5 (0 = unlimited)"));
     mask.push_back("spec.resources.cpus");
   }
   if (flags.memory) {
@@ -312,8 +328,10 @@ void MergeList(const Field& current, Field* given, Same&& same) {
   Field merged = current;
   for (const auto& item : *given) {
     auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& old) { return same(old, item); });
-    if (it != merged.end()) *it = item;
-    else *merged.Add() = item;
+    if (it != merged.end())
+      *it = item;
+    else
+      *merged.Add() = item;
   }
   *given = std::move(merged);
 }
@@ -349,14 +367,16 @@ SpecChange MergeIntoCurrent(const v1::AppSpec& current, SpecChange change) {
     MergeList(current.devices(), spec.mutable_devices(),
               [](const v1::DeviceMapping& a, const v1::DeviceMapping& b) { return a.host_path() == b.host_path(); });
   if (Masked(change, "spec.networks") && spec.networks_size() > 0)
-    MergeList(current.networks(), spec.mutable_networks(), [](const std::string& a, const std::string& b) { return a == b; });
+    MergeList(current.networks(), spec.mutable_networks(),
+              [](const std::string& a, const std::string& b) { return a == b; });
   return change;
 }
 
 CronJobChange BuildCronJobChange(const SpecFlags& flags, const std::optional<std::string>& schedule) {
   for (const auto& field : flags.clear)
     if (field == "ports" || field == "labels")
-      Reject("--clear", field, "a cron job has no " + field + "; expected env, volumes, devices, networks, command or args");
+      Reject("--clear", field,
+             "a cron job has no " + field + "; expected env, volumes, devices, networks, command or args");
   const SpecChange app = BuildSpecChange(flags);
   CronJobChange change;
   auto& job = change.job;
@@ -372,7 +392,8 @@ CronJobChange BuildCronJobChange(const SpecFlags& flags, const std::optional<std
   if (app.spec.has_resources()) *spec->mutable_resources() = app.spec.resources();
   spec->set_pull_policy(app.spec.pull_policy());
   if (schedule) {
-    if (schedule->empty()) Reject("--schedule", *schedule, "expected a five-field cron expression, e.g. \"*/5 * * * *\"");
+    if (schedule->empty())
+      Reject("--schedule", *schedule, "expected a five-field cron expression, e.g. \"*/5 * * * *\"");
     job.set_schedule(*schedule);
     change.update_mask.push_back("schedule");
   }
@@ -389,8 +410,7 @@ CronJobChange BuildCronJobChange(const SpecFlags& flags, const std::optional<std
 
 std::pair<std::string, v1::Access> ParseGrant(std::string_view flag, std::string_view value) {
   const size_t eq = value.rfind('=');
-  if (eq == std::string_view::npos || eq == 0)
-    Reject(flag, value, "expected PATTERN=ro|rw, e.g. web-*=rw or *=ro");
+  if (eq == std::string_view::npos || eq == 0) Reject(flag, value, "expected PATTERN=ro|rw, e.g. web-*=rw or *=ro");
   const std::string_view access = value.substr(eq + 1);
   if (access == "ro") return {std::string(value.substr(0, eq)), v1::ACCESS_RO};
   if (access == "rw") return {std::string(value.substr(0, eq)), v1::ACCESS_RW};

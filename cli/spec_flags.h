@@ -70,12 +70,12 @@ std::pair<std::string, v1::Access> ParseGrant(std::string_view flag, std::string
 const std::vector<std::string>& ClearableFields();
 
 // Single-value parsers, exposed for tests. `flag` is only used in error messages.
-v1::PortMapping ParsePort(std::string_view value);                  // [HOST_IP:]HOST:CONTAINER[/tcp|udp]
+v1::PortMapping ParsePort(std::string_view value);  // [HOST_IP:]HOST:CONTAINER[/tcp|udp]
 std::pair<std::string, std::string> ParseKeyValue(std::string_view flag, std::string_view value);  // K=V
-v1::VolumeMount ParseVolume(std::string_view value);                // SRC:DST[:ro|rw]
-v1::DeviceMapping ParseDevice(std::string_view value);              // HOST[:CTR[:rwm]]
-v1::ContainersPer ParseContainersPer(std::string_view value);       // cpu=X|memory=MIB|instance=N
-v1::PullPolicy ParsePullPolicy(std::string_view value);             // always|if-not-present|never
-v1::RestartPolicy ParseRestartPolicy(std::string_view value);       // no|always|on-failure|unless-stopped
+v1::VolumeMount ParseVolume(std::string_view value);                                               // SRC:DST[:ro|rw]
+v1::DeviceMapping ParseDevice(std::string_view value);                                             // HOST[:CTR[:rwm]]
+v1::ContainersPer ParseContainersPer(std::string_view value);  // cpu=X|memory=MIB|instance=N
+v1::PullPolicy ParsePullPolicy(std::string_view value);        // always|if-not-present|never
+v1::RestartPolicy ParseRestartPolicy(std::string_view value);  // no|always|on-failure|unless-stopped
 
 }  // namespace nebula::cli

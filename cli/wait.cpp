@@ -29,7 +29,8 @@ int WaitForRollout(sdk::Client& client, const std::string& app, int64_t generati
   // The server ends a watch when a rollout finishes; a finished older generation, a dropped stream
   // or an api-manager restart just means: watch again, until the deadline.
   while (state == RolloutState::kWaiting) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     try {
       client.WatchAppStatus(app, show, left);
@@ -38,7 +39,8 @@ int WaitForRollout(sdk::Client& client, const std::string& app, int64_t generati
       if (e.code() != ErrorCode::kUnavailable) throw;
     }
     if (state == RolloutState::kWaiting)
-      std::this_thread::sleep_for(std::min(std::chrono::milliseconds(500), std::max(left, std::chrono::milliseconds(0))));
+      std::this_thread::sleep_for(
+          std::min(std::chrono::milliseconds(500), std::max(left, std::chrono::milliseconds(0))));
   }
   if (terminal && !last_line.empty()) std::cerr << '\n';
   switch (state) {

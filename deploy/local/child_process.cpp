@@ -119,8 +119,12 @@ std::unique_ptr<ChildProcess> ChildProcess::Start(const ProcessSpec& spec, const
   bp::environment env = boost::this_process::environment();
   for (const auto& [key, value] : spec.env) env[key] = value;
   std::vector<std::string> args = spec.args;
-  const ExecSetup setup{log_fd.get(),        null_fd.get(),          ::getpid(),
-                        spec.stop_signal,    run_as.has_value(),     run_as ? run_as->uid : 0,
+  const ExecSetup setup{log_fd.get(),
+                        null_fd.get(),
+                        ::getpid(),
+                        spec.stop_signal,
+                        run_as.has_value(),
+                        run_as ? run_as->uid : 0,
                         run_as ? run_as->gid : 0};
   const fs::path working_dir = spec.working_dir.empty() ? fs::current_path() : spec.working_dir;
   try {

@@ -60,8 +60,8 @@ class ChildProcess {
 
 // Runs a command to completion with its output appended to log_file; returns ExitStatus().
 // Throws StartupError on timeout and StopRequestedError when a stop is requested meanwhile.
-int RunToCompletion(const ProcessSpec& spec, const std::filesystem::path& log_file,
-                    std::chrono::milliseconds timeout, const std::optional<RunAs>& run_as = std::nullopt);
+int RunToCompletion(const ProcessSpec& spec, const std::filesystem::path& log_file, std::chrono::milliseconds timeout,
+                    const std::optional<RunAs>& run_as = std::nullopt);
 // The same, but a non-zero exit throws StartupError("<what> failed ...") with the log tail.
 void RunOrThrow(const std::string& what, const ProcessSpec& spec, const std::filesystem::path& log_file,
                 std::chrono::milliseconds timeout, const std::optional<RunAs>& run_as = std::nullopt);

@@ -176,19 +176,20 @@ DockerConnection ConnectDocker(const UpOptions& options, const StackPaths& paths
 }
 
 ProcessSpec DockerCli(const Toolbox& tools, const std::string& host, std::vector<std::string> args) {
-  return {"docker " + (args.empty() ? std::string() : args.front()), tools.docker, std::move(args),
+  return {"docker " + (args.empty() ? std::string() : args.front()),
+          tools.docker,
+          std::move(args),
           {{"DOCKER_HOST", host}}};
 }
 
 void RemoveStackContainers(const Toolbox& tools, const std::string& host, int agents, const StackPaths& paths) {
   const fs::path log = paths.Log("docker-cleanup");
   for (int i = 0; i < agents; ++i) {
-    const std::string listing =
-        RunAndCapture("listing containers of " + WorkerId(i),
-                      DockerCli(tools, host,
-                                {"ps", "-aq", "--filter", "label=dev.nebula.managed-by=nebula", "--filter",
-                                 "label=dev.nebula.worker=" + WorkerId(i)}),
-                      paths.logs / "docker-ps.out", 30s);
+    const std::string listing = RunAndCapture("listing containers of " + WorkerId(i),
+                                              DockerCli(tools, host,
+                                                        {"ps", "-aq", "--filter", "label=dev.nebula.managed-by=nebula",
+                                                         "--filter", "label=dev.nebula.worker=" + WorkerId(i)}),
+                                              paths.logs / "docker-ps.out", 30s);
     std::vector<std::string> args{"rm", "-f"};
     std::istringstream ids(listing);
     for (std::string id; ids >> id;) args.push_back(id);

@@ -14,7 +14,7 @@
 namespace nebula::devstack {
 
 struct DockerConnection {
-  std::string host;                               // what DOCKER_HOST should say
+  std::string host;                              // what DOCKER_HOST should say
   std::unique_ptr<ChildProcess> private_daemon;  // set only when we started dockerd ourselves
 };
 
@@ -25,8 +25,7 @@ DockerConnection ConnectDocker(const UpOptions& options, const StackPaths& paths
 // when it is still there; a dockerd started on the same dir again finds the same data and bridge. On
 // failure nothing it started is left running. Needs root.
 std::unique_ptr<ChildProcess> StartPrivateDockerd(const std::filesystem::path& docker_dir,
-                                                  const std::filesystem::path& log_file,
-                                                  bool live_restore = false);
+                                                  const std::filesystem::path& log_file, bool live_restore = false);
 
 // Deletes the bridge of a private dockerd on docker_dir (a no-op when it is gone). Call it once that
 // dockerd stopped; the next StartPrivateDockerd makes a new one.

@@ -21,6 +21,7 @@ NEBULA_BUILD_PACKAGES=(
   libpqxx-dev librdkafka-dev libcli11-dev catch2
   libboost-dev libboost-system-dev libboost-filesystem-dev libboost-thread-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev libcpp-httplib-dev libsodium-dev libyaml-dev
+  clang-format  # tests/style/check_format.sh (ctest style.clang_format)
   clang libclang-rt-14-dev  # libFuzzer targets (cmake -DNEBULA_FUZZ=ON, CC=clang CXX=clang++): tests/services/gateway/fuzz
 )
 # What nebula-devstack runs, what fetches the Kafka jars, and what the Python SDK tests use.

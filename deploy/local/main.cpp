@@ -42,8 +42,9 @@ int main(int argc, char** argv) {
   for (int fd = 0; fd <= 2; ++fd) {
     if (::fcntl(fd, F_GETFD) == -1) ::open("/dev/null", O_RDWR);
   }
-  CLI::App app{"nebula-devstack: runs a local Nebula stack (PostgreSQL, Kafka, dockerd, an image registry, "
-               "nebula-api-manager and worker agents) under one supervisor"};
+  CLI::App app{
+      "nebula-devstack: runs a local Nebula stack (PostgreSQL, Kafka, dockerd, an image registry, "
+      "nebula-api-manager and worker agents) under one supervisor"};
   app.require_subcommand(1);
 
   UpOptions up_options;

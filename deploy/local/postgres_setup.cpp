@@ -19,8 +19,9 @@ std::optional<RunAs> PostgresUser() {
   if (::geteuid() != 0) return std::nullopt;  // a non-root user runs the cluster as itself
   const passwd* user = ::getpwnam("postgres");
   if (!user) {
-    throw StartupError("running as root, but there is no `postgres` user to run PostgreSQL as; install it: "
-                       "apt-get install postgresql-15");
+    throw StartupError(
+        "running as root, but there is no `postgres` user to run PostgreSQL as; install it: "
+        "apt-get install postgresql-15");
   }
   return RunAs{user->pw_uid, user->pw_gid, "postgres"};
 }
@@ -42,7 +43,8 @@ ProcessSpec AsUser(const std::optional<RunAs>& user, const Toolbox& tools, Proce
 bool PostgresCanReach(const fs::path& dir, const std::optional<RunAs>& user, const Toolbox& tools,
                       const fs::path& log) {
   if (!user) return true;
-  const ProcessSpec probe = AsUser(user, tools, {"reach-probe", "/usr/bin/test", {"-x", dir.string()}, {}, SIGTERM, "/"});
+  const ProcessSpec probe =
+      AsUser(user, tools, {"reach-probe", "/usr/bin/test", {"-x", dir.string()}, {}, SIGTERM, "/"});
   return RunToCompletion(probe, log, 10s) == 0;
 }
 
@@ -93,8 +95,8 @@ std::unique_ptr<ChildProcess> StartPostgres(const UpOptions& options, const Stac
     fs::remove_all(scratch);
     const ProcessSpec initdb{"initdb",
                              tools.postgres_bin / "initdb",
-                             {"-D", scratch.string(), "-U", "postgres", "--auth-local=trust", "--auth-host=trust",
-                              "-E", "UTF8", "--locale=C.UTF-8"},
+                             {"-D", scratch.string(), "-U", "postgres", "--auth-local=trust", "--auth-host=trust", "-E",
+                              "UTF8", "--locale=C.UTF-8"},
                              {},
                              SIGTERM,
                              cluster};
@@ -106,12 +108,12 @@ std::unique_ptr<ChildProcess> StartPostgres(const UpOptions& options, const Stac
   const fs::path log = paths.Log("postgres");
   AppendRunHeader(log);
   auto server = ChildProcess::Start(PostgresSpec(tools.postgres_bin, data, socket_dir, ports), log, user);
-  const ProcessSpec ready{"pg_isready",
-                          tools.postgres_bin / "pg_isready",
-                          {"-h", "127.0.0.1", "-p", std::to_string(ports.Postgres()), "-U", "postgres", "-d",
-                           "postgres", "-t", "2"}};
-  WaitUntilReady(*server, {"pg_isready on " + Loopback(ports.Postgres()),
-                           [&] { return CommandSucceeds(ready, 5s); }, 90s});
+  const ProcessSpec ready{
+      "pg_isready",
+      tools.postgres_bin / "pg_isready",
+      {"-h", "127.0.0.1", "-p", std::to_string(ports.Postgres()), "-U", "postgres", "-d", "postgres", "-t", "2"}};
+  WaitUntilReady(*server,
+                 {"pg_isready on " + Loopback(ports.Postgres()), [&] { return CommandSucceeds(ready, 5s); }, 90s});
 
   const auto psql = [&](const std::string& sql) {
     return ProcessSpec{"psql",
@@ -119,9 +121,9 @@ std::unique_ptr<ChildProcess> StartPostgres(const UpOptions& options, const Stac
                        {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", std::to_string(ports.Postgres()),
                         "-U", "postgres", "-d", "postgres", "-tAc", sql}};
   };
-  const std::string exists = RunAndCapture(
-      "checking for database nebula", psql("SELECT count(*) FROM pg_database WHERE datname = 'nebula'"),
-      paths.logs / "psql.out", 30s);
+  const std::string exists =
+      RunAndCapture("checking for database nebula", psql("SELECT count(*) FROM pg_database WHERE datname = 'nebula'"),
+                    paths.logs / "psql.out", 30s);
   if (exists.rfind("0", 0) == 0) {
     RunOrThrow("CREATE DATABASE nebula", psql("CREATE DATABASE nebula"), setup_log, 30s);
   }

@@ -82,13 +82,15 @@ Toolbox FindTools(const UpOptions& options, const fs::path& bin_dir) {
   if (::geteuid() == 0) tools.runuser = Require("runuser", "util-linux");
   tools.busybox = "/bin/busybox";
   if (!IsExecutable(tools.busybox) || !IsStaticExecutable(tools.busybox)) {
-    throw StartupError("a static /bin/busybox is needed for the sample image; install it: apt-get install busybox-static" +
-                       std::string(kInstallHint));
+    throw StartupError(
+        "a static /bin/busybox is needed for the sample image; install it: apt-get install busybox-static" +
+        std::string(kInstallHint));
   }
   if (!fs::exists(options.kafka_libs / ("kafka_2.13-" + std::string(kKafkaVersion) + ".jar"))) {
     throw StartupError("Kafka " + std::string(kKafkaVersion) + " jars not found in " + options.kafka_libs.string() +
                        "; fetch them with deploy/local/up (or tests/run), or point --kafka-libs / NEBULA_KAFKA_LIBS "
-                       "at a directory holding kafka_2.13-" + kKafkaVersion + ".jar and its dependencies");
+                       "at a directory holding kafka_2.13-" +
+                       kKafkaVersion + ".jar and its dependencies");
   }
   std::vector<std::string> ours;
   if (options.api_manager) ours.push_back("nebula-api-manager");
@@ -113,7 +115,8 @@ void CheckPortsFree(const UpOptions& options) {
   const StackPorts ports{options.port_base};
   for (const auto& [what, port] : ports.All(options.agents, options.api_manager)) {
     if (!TcpPortFree(port)) {
-      throw StartupError("port " + std::to_string(port) + " (" + what + ") on 127.0.0.1 is already in use; stop "
+      throw StartupError("port " + std::to_string(port) + " (" + what +
+                         ") on 127.0.0.1 is already in use; stop "
                          "whatever holds it or choose another --port-base (now " +
                          std::to_string(options.port_base) + ")");
     }

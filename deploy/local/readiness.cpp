@@ -92,7 +92,8 @@ int ConnectEndpoint(const std::string& endpoint, std::chrono::milliseconds timeo
 
 bool TcpPortOpen(int port, std::chrono::milliseconds timeout) {
   const sockaddr_in address = LoopbackAddress(port);
-  const Socket socket(ConnectWithTimeout(reinterpret_cast<const sockaddr*>(&address), sizeof address, AF_INET, timeout));
+  const Socket socket(
+      ConnectWithTimeout(reinterpret_cast<const sockaddr*>(&address), sizeof address, AF_INET, timeout));
   return socket.get() >= 0;
 }
 
@@ -106,8 +107,8 @@ bool TcpPortFree(int port) {
   return ::bind(socket.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
 }
 
-std::optional<int> HttpGetStatus(const std::string& endpoint, const std::string& path,
-                                 const std::string& extra_headers, std::chrono::milliseconds timeout) {
+std::optional<int> HttpGetStatus(const std::string& endpoint, const std::string& path, const std::string& extra_headers,
+                                 std::chrono::milliseconds timeout) {
   const Socket socket(ConnectEndpoint(endpoint, timeout));
   if (socket.get() < 0) return std::nullopt;
   const std::string request = "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n" + extra_headers + "\r\n";

@@ -12,9 +12,8 @@ using namespace std::chrono_literals;
 namespace {
 
 bool RegistryHasSampleImage(const StackPorts& ports) {
-  const auto status =
-      HttpGetStatus(Loopback(ports.Registry()), "/v2/nebula/hello/manifests/1",
-                    "Accept: application/vnd.docker.distribution.manifest.v2+json\r\n");
+  const auto status = HttpGetStatus(Loopback(ports.Registry()), "/v2/nebula/hello/manifests/1",
+                                    "Accept: application/vnd.docker.distribution.manifest.v2+json\r\n");
   return status && *status == 200;
 }
 
@@ -40,8 +39,9 @@ SampleImageResult EnsureSampleImage(const UpOptions& options, const StackPaths& 
   const fs::path tarball = paths.image / "rootfs.tar";
   BuildRootfs(rootfs, tools);
   RunOrThrow("packing the sample image rootfs",
-             {"tar", tools.tar, {"-C", rootfs.string(), "--numeric-owner", "--owner=0", "--group=0", "-cf",
-                                 tarball.string(), "."}},
+             {"tar",
+              tools.tar,
+              {"-C", rootfs.string(), "--numeric-owner", "--owner=0", "--group=0", "-cf", tarball.string(), "."}},
              log, 60s);
   const std::string image = SampleImage(ports);
   std::vector<std::string> import{"import"};

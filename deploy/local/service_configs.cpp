@@ -97,19 +97,20 @@ std::string RegistryConfig(const StackPorts& ports, const std::filesystem::path&
 
 const std::vector<std::string>& SampleImageApplets() {
   static const std::vector<std::string> applets{
-      "sh",    "ash",  "httpd", "env",   "sleep", "cat",    "echo",     "ls",     "mkdir", "rm",    "cp",
-      "mv",    "ln",   "touch", "chmod", "pwd",   "true",   "false",    "printf", "test",  "[",     "kill",
-      "id",    "date", "uname", "hostname", "ps", "top",    "grep",     "sed",    "awk",   "head",  "tail",
-      "tee",   "wc",   "sort",  "uniq",  "find",  "xargs",  "wget",     "nc",     "vi",    "which", "basename",
-      "dirname", "expr", "seq", "df",    "du",    "free",   "uptime",   "netstat", "ip",   "ping",  "nslookup"};
+      "sh",      "ash",  "httpd", "env",      "sleep", "cat",   "echo",   "ls",      "mkdir", "rm",    "cp",
+      "mv",      "ln",   "touch", "chmod",    "pwd",   "true",  "false",  "printf",  "test",  "[",     "kill",
+      "id",      "date", "uname", "hostname", "ps",    "top",   "grep",   "sed",     "awk",   "head",  "tail",
+      "tee",     "wc",   "sort",  "uniq",     "find",  "xargs", "wget",   "nc",      "vi",    "which", "basename",
+      "dirname", "expr", "seq",   "df",       "du",    "free",  "uptime", "netstat", "ip",    "ping",  "nslookup"};
   return applets;
 }
 
 std::vector<std::string> SampleImageChanges() {
-  return {"ENV PATH=/bin", "EXPOSE 80/tcp", "WORKDIR /",
-          // sh stays PID 1 with a TERM trap: httpd as PID 1 would ignore SIGTERM and every stop would
-          // wait out the full timeout before SIGKILL.
-          R"(CMD ["/bin/sh", "-c", "mkdir -p /www && echo \"hello from $HOSTNAME $GREETING\" > /www/index.html; httpd -f -p 80 -h /www & trap 'exit 0' TERM INT; wait"])"};
+  return {
+      "ENV PATH=/bin", "EXPOSE 80/tcp", "WORKDIR /",
+      // sh stays PID 1 with a TERM trap: httpd as PID 1 would ignore SIGTERM and every stop would
+      // wait out the full timeout before SIGKILL.
+      R"(CMD ["/bin/sh", "-c", "mkdir -p /www && echo \"hello from $HOSTNAME $GREETING\" > /www/index.html; httpd -f -p 80 -h /www & trap 'exit 0' TERM INT; wait"])"};
 }
 
 }  // namespace nebula::devstack

@@ -27,8 +27,8 @@ bool IsAppName(const std::string& name) {
 // stack.env is read as plain KEY=VALUE lines (and sourced by shells), so values stay unquoted.
 bool IsShellSafe(const std::string& text) {
   for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\'' || c == '$' || c == '`' || c == '\\' ||
-        c == ';' || c == '&' || c == '|' || c == '*' || c == '?') {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '\'' || c == '$' || c == '`' || c == '\\' || c == ';' ||
+        c == '&' || c == '|' || c == '*' || c == '?') {
       return false;
     }
   }
@@ -65,8 +65,8 @@ std::vector<std::string> ValidateUpOptions(const UpOptions& options) {
   const StackPorts ports{options.port_base};
   const int highest = std::max(ports.Registry(), ports.Agent(std::max(options.agents - 1, 0)));
   if (options.port_base < 1024 || highest > 65535) {
-    problems.push_back("--port-base must leave every port in 1025..65535 (highest needed: " +
-                       std::to_string(highest) + ")");
+    problems.push_back("--port-base must leave every port in 1025..65535 (highest needed: " + std::to_string(highest) +
+                       ")");
   }
   const auto apps = SplitApps(options.apps);
   if (apps.empty()) problems.push_back("--apps must name at least one app");
@@ -103,7 +103,8 @@ std::string EphemeralPortsWarning(const UpOptions& options, int first_ephemeral,
   }
   if (inside.empty()) return "";
   return "ports " + inside + " lie in the kernel's ephemeral port range " + std::to_string(first_ephemeral) + "-" +
-         std::to_string(last_ephemeral) + " (net.ipv4.ip_local_port_range): an outgoing connection may take one "
+         std::to_string(last_ephemeral) +
+         " (net.ipv4.ip_local_port_range): an outgoing connection may take one "
          "before its service binds it. A --port-base of at most " +
          std::to_string(first_ephemeral - 1 - (highest - options.port_base)) + " avoids that (the default is " +
          std::to_string(kDefaultPortBase) + ")";
@@ -148,8 +149,8 @@ ProcessSpec PostgresSpec(const fs::path& postgres_bin, const fs::path& data_dir,
 ProcessSpec KafkaSpec(const fs::path& java, const fs::path& kafka_libs, const fs::path& kafka_dir) {
   return {"kafka",
           java,
-          {"-Xms512m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-           "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+          {"-Xms512m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35",
+           "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
            "-Dlog4j.configuration=file:" + (kafka_dir / "log4j.properties").string(),
            "-Dkafka.logs.dir=" + (kafka_dir / "logs").string(), "-cp", (kafka_libs / "*").string(), "kafka.Kafka",
            (kafka_dir / "server.properties").string()},
@@ -178,12 +179,26 @@ ProcessSpec DockerdSpec(const fs::path& dockerd, const fs::path& docker_dir, con
   // no iptables, masquerading or ip_forward (loopback traffic only; docker-proxy publishes the ports).
   ProcessSpec spec{"dockerd",
                    dockerd,
-                   {"--data-root", (docker_dir / "data").string(), "--exec-root", (docker_dir / "exec").string(),
-                    "--pidfile", (docker_dir / "dockerd.pid").string(), "-H", PrivateDockerHost(docker_dir),
-                    "--config-file", (docker_dir / "daemon.json").string(), "--containerd-namespace",
-                    "nebula-devstack", "--containerd-plugins-namespace", "nebula-devstack-plugins", "--bridge",
-                    options.bridge.empty() ? "none" : options.bridge, "--iptables=false", "--ip-masq=false",
-                    "--ip-forward=false", "--userland-proxy=true"},
+                   {"--data-root",
+                    (docker_dir / "data").string(),
+                    "--exec-root",
+                    (docker_dir / "exec").string(),
+                    "--pidfile",
+                    (docker_dir / "dockerd.pid").string(),
+                    "-H",
+                    PrivateDockerHost(docker_dir),
+                    "--config-file",
+                    (docker_dir / "daemon.json").string(),
+                    "--containerd-namespace",
+                    "nebula-devstack",
+                    "--containerd-plugins-namespace",
+                    "nebula-devstack-plugins",
+                    "--bridge",
+                    options.bridge.empty() ? "none" : options.bridge,
+                    "--iptables=false",
+                    "--ip-masq=false",
+                    "--ip-forward=false",
+                    "--userland-proxy=true"},
                    {},
                    SIGTERM};
   if (options.live_restore) spec.args.push_back("--live-restore");
@@ -234,13 +249,13 @@ ProcessSpec GatewaySpec(const fs::path& bin_dir, const StackPorts& ports) {
 
 ProcessSpec AgentSpec(const fs::path& bin_dir, const StackPorts& ports, int index, const std::string& apps,
                       const std::string& docker_host, const fs::path& trusted_keys) {
-  ProcessSpec spec{"worker-agent-" + std::to_string(index),
-                   bin_dir / "nebula-worker-agent",
-                   {"--apps", apps, "--worker-id", WorkerId(index), "--kafka-brokers", Loopback(ports.Kafka()),
-                    "--docker-host", docker_host, "--listen", Loopback(ports.Agent(index)), "--default-host-ip",
-                    "127.0.0.1"},
-                   {},
-                   SIGTERM};
+  ProcessSpec spec{
+      "worker-agent-" + std::to_string(index),
+      bin_dir / "nebula-worker-agent",
+      {"--apps", apps, "--worker-id", WorkerId(index), "--kafka-brokers", Loopback(ports.Kafka()), "--docker-host",
+       docker_host, "--listen", Loopback(ports.Agent(index)), "--default-host-ip", "127.0.0.1"},
+      {},
+      SIGTERM};
   if (!trusted_keys.empty()) spec.args.insert(spec.args.end(), {"--trusted-keys", trusted_keys.string()});
   return spec;
 }

@@ -32,8 +32,8 @@ struct UpOptions {
   std::string docker_host;  // empty: DOCKER_HOST, else the system socket, else a private dockerd
   bool keep_containers = false;
   bool detach = false;
-  bool api_manager = true;  // false: infrastructure only (tests that run their own api-manager)
-  std::string auth = "none";  // the api-manager's --auth; "required": a bootstrap admin token in stack.env
+  bool api_manager = true;      // false: infrastructure only (tests that run their own api-manager)
+  std::string auth = "none";    // the api-manager's --auth; "required": a bootstrap admin token in stack.env
   bool private_docker = false;  // always a dockerd of our own (tests that prune images), even if one answers
 };
 
@@ -127,9 +127,8 @@ ProcessSpec ApiManagerSpec(const std::filesystem::path& bin_dir, const StackPort
 std::string GenerateAdminToken();
 ProcessSpec GatewaySpec(const std::filesystem::path& bin_dir, const StackPorts& ports);
 // trusted_keys non-empty: the agent applies only records signed by those keys (--trusted-keys).
-ProcessSpec AgentSpec(const std::filesystem::path& bin_dir, const StackPorts& ports, int index,
-                      const std::string& apps, const std::string& docker_host,
-                      const std::filesystem::path& trusted_keys = {});
+ProcessSpec AgentSpec(const std::filesystem::path& bin_dir, const StackPorts& ports, int index, const std::string& apps,
+                      const std::string& docker_host, const std::filesystem::path& trusted_keys = {});
 
 // The values a client needs, written to <state-dir>/stack.env once everything is ready.
 struct StackEnv {
@@ -137,7 +136,7 @@ struct StackEnv {
   std::filesystem::path state_dir;
   std::string docker_host;
   int agents = 1;
-  std::string token;  // NEBULA_TOKEN (--auth required only); stack.env is mode 0600
+  std::string token;                   // NEBULA_TOKEN (--auth required only); stack.env is mode 0600
   std::filesystem::path trusted_keys;  // NEBULA_TRUSTED_KEYS: what the stack's agents trust
   std::filesystem::path signing_key;   // NEBULA_SIGNING_KEY_FILE: for more api-manager replicas
 };

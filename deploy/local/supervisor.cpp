@@ -88,13 +88,13 @@ struct WatchedChild {
   std::unique_ptr<ChildProcess> process;
   Clock::time_point started = Clock::now();
   std::chrono::milliseconds delay_before_run{0};  // zero: the current run is the first start
-  std::optional<Clock::time_point> restart_at;   // set while it is down, waiting to be started again
+  std::optional<Clock::time_point> restart_at;    // set while it is down, waiting to be started again
   int restarts = 0;
 };
 
 struct Stack {
   std::vector<std::shared_ptr<WatchedChild>> watched;  // every long-running child, for the crash watch
-  Teardown teardown;  // declared last: destroyed first, while `watched` is still valid
+  Teardown teardown;                                   // declared last: destroyed first, while `watched` is still valid
 };
 
 ChildProcess& Adopt(Stack& stack, std::unique_ptr<ChildProcess> child, std::chrono::seconds grace) {
@@ -112,7 +112,7 @@ ChildProcess& Adopt(Stack& stack, std::unique_ptr<ChildProcess> child, std::chro
     const bool was_running = current.Running();
     const bool urgent = StopIsUrgent();
     const bool graceful = current.Stop(urgent ? 0ms : std::chrono::milliseconds(grace));
-    const std::string outcome = graceful      ? "stopped"
+    const std::string outcome = graceful       ? "stopped"
                                 : !was_running ? "had already " + current.DescribeExit()
                                 : urgent       ? "killed (second stop request)"
                                                : "killed after " + std::to_string(grace.count()) + " s";
@@ -299,8 +299,8 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
         const ProcessSpec spec = AgentSpec(bin_dir, ports, i, options.apps, docker_host, keys.trusted);
         AppendRunHeader(paths.Log(spec.name));
         ChildProcess& agent = Adopt(stack, ChildProcess::Start(spec, paths.Log(spec.name)), 30s);
-        WaitUntilReady(agent, {"TCP connect to " + Loopback(ports.Agent(i)),
-                               [&] { return TcpPortOpen(ports.Agent(i)); }, 90s});
+        WaitUntilReady(
+            agent, {"TCP connect to " + Loopback(ports.Agent(i)), [&] { return TcpPortOpen(ports.Agent(i)); }, 90s});
         return std::string("ready");
       });
     }
@@ -309,7 +309,8 @@ int Supervise(const UpOptions& options, const StackPaths& paths, const Toolbox& 
     stack.teardown.Push("removing stack.env", [&paths] { fs::remove(paths.stack_env); });
     Say(RenderReadySummary(env, options.apps, DisplayPath(bin_dir / "nebula"), options.api_manager));
     const std::string down = DisplayPath(bin_dir / "nebula-devstack") + " down --state-dir " + paths.state.string();
-    Say(options.detach ? "\nStop it with: " + down + "\n" : "\nCtrl-C stops it (or, from another shell: " + down + ")\n");
+    Say(options.detach ? "\nStop it with: " + down + "\n"
+                       : "\nCtrl-C stops it (or, from another shell: " + down + ")\n");
   } catch (const StopRequestedError&) {
     Say("\n");
     SayLine("interrupted; stopping what was started");
@@ -443,8 +444,8 @@ int RunDown(const fs::path& state_dir, bool keep_containers, std::chrono::second
   while (StackLock::IsHeld(paths)) {
     if (Clock::now() - start > timeout) {
       SayLine("error: the supervisor (pid " + std::to_string(*pid) + ") did not stop within " +
-              std::to_string(timeout.count()) + " s; see " + paths.Log("devstack").string() +
-              " or kill it: kill -9 " + std::to_string(*pid));
+              std::to_string(timeout.count()) + " s; see " + paths.Log("devstack").string() + " or kill it: kill -9 " +
+              std::to_string(*pid));
       return 1;
     }
     std::this_thread::sleep_for(200ms);

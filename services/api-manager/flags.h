@@ -15,8 +15,8 @@ struct ApiManagerFlags {
   std::string kafka_brokers = "127.0.0.1:9092";
   int desired_partitions = 8;
   std::string log_level = "info";
-  std::string log_format = "text";  // text (logfmt-style) | json (one object per line)
-  int worker_lost_seconds = 90;  // a worker silent this long is LOST
+  std::string log_format = "text";            // text (logfmt-style) | json (one object per line)
+  int worker_lost_seconds = 90;               // a worker silent this long is LOST
   std::vector<std::string> kafka_properties;  // key=value, passed to librdkafka (TLS, SASL)
   std::string auth = "none";                  // none (ACLs off) | required (identity tables)
   std::string bootstrap_admin_token;          // "<id>.<secret>" for user admin; never logged
@@ -29,7 +29,7 @@ struct ApiManagerFlags {
   // Kafka consumer group of the reports consumer: shared by the replicas of one database; another
   // database on the same Kafka cluster needs its own (else the replicas of both split the reports).
   std::string reports_group = "nebula-api-manager";
-  std::string signing_key_file;               // ed25519-secret key file; set = every record is signed
+  std::string signing_key_file;  // ed25519-secret key file; set = every record is signed
 };
 
 // The environment variable naming the --config file (the CLI has NEBULA_CONFIG for its YAML).

@@ -73,12 +73,13 @@ void EnsureTopics(const ApiManagerFlags& flags, const std::map<std::string, std:
   kafka::TopicAdmin admin(flags.kafka_brokers, properties, std::chrono::seconds(5));
   for (std::string_view topic : {kDesiredTopic, kReportsTopic}) {
     kafka::TopicInfo info = admin.EnsureTopic(std::string(topic), flags.desired_partitions, true);
-    spdlog::info("kafka topic {}: {} ({} partitions, cleanup.policy={})", topic,
-                 info.created ? "created" : "exists", info.partitions, info.cleanup_policy);
+    spdlog::info("kafka topic {}: {} ({} partitions, cleanup.policy={})", topic, info.created ? "created" : "exists",
+                 info.partitions, info.cleanup_policy);
     if (info.cleanup_policy.find("compact") == std::string::npos)
-      spdlog::warn("kafka topic {} is not compacted (cleanup.policy={}); readers replay its whole history. Set "
-                   "cleanup.policy=compact on it",
-                   topic, info.cleanup_policy.empty() ? "unknown" : info.cleanup_policy);
+      spdlog::warn(
+          "kafka topic {} is not compacted (cleanup.policy={}); readers replay its whole history. Set "
+          "cleanup.policy=compact on it",
+          topic, info.cleanup_policy.empty() ? "unknown" : info.cleanup_policy);
     if (!info.created && info.partitions != flags.desired_partitions)
       spdlog::info("kafka topic {} existed with {} partitions (--desired-partitions {} applies only to new topics)",
                    topic, info.partitions, flags.desired_partitions);
@@ -99,8 +100,7 @@ int Serve(const ApiManagerFlags& flags) {
   ShutdownSignal shutdown;  // first: every thread started below inherits the blocked signals
   auto kafka_properties = ParseKafkaProperties(flags.kafka_properties);
 
-  if (!RetryUntilDone("applying database migrations", shutdown, [&] { ApplyMigrations(flags.database_url); }))
-    return 0;
+  if (!RetryUntilDone("applying database migrations", shutdown, [&] { ApplyMigrations(flags.database_url); })) return 0;
   if (!RetryUntilDone("creating kafka topics", shutdown, [&] { EnsureTopics(flags, kafka_properties); })) return 0;
 
   PgPool pool({.url = flags.database_url, .on_connect = [](pqxx::connection& conn) {
@@ -129,11 +129,10 @@ int Serve(const ApiManagerFlags& flags) {
                      {.lost_after = std::chrono::seconds(flags.worker_lost_seconds)});
 
   MetricsRegistry metrics;
-  auto kafka_report_source = MakeKafkaReportSource(
-      {.brokers = flags.kafka_brokers,
-       .topic = std::string(kReportsTopic),
-       .group = flags.reports_group,
-       .properties = kafka_properties});
+  auto kafka_report_source = MakeKafkaReportSource({.brokers = flags.kafka_brokers,
+                                                    .topic = std::string(kReportsTopic),
+                                                    .group = flags.reports_group,
+                                                    .properties = kafka_properties});
   MeteredReportSource report_source(*kafka_report_source, metrics);
   ReportConsumer report_consumer(report_source, workers, [] {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -154,8 +153,9 @@ int Serve(const ApiManagerFlags& flags) {
     spdlog::info("signing every nebula.desired record with key {} (from {})", relay_settings.signing_key->id,
                  flags.signing_key_file);
   } else {
-    spdlog::warn("nebula.desired records are not signed (no --signing-key-file): agents that trust keys refuse them, "
-                 "and anyone who can write the topic can run containers on agents that do not");
+    spdlog::warn(
+        "nebula.desired records are not signed (no --signing-key-file): agents that trust keys refuse them, "
+        "and anyone who can write the topic can run containers on agents that do not");
   }
   OutboxRelay relay(outbox, *producer, relay_settings, &fence);
   std::jthread relay_thread([&](std::stop_token stop) { relay.Run(stop); });
@@ -200,7 +200,10 @@ int Serve(const ApiManagerFlags& flags) {
   server->GetHealthCheckService()->SetServingStatus(kServiceName, true);
   server->GetHealthCheckService()->SetServingStatus("nebula.v1.Identity", true);
   spdlog::info("serving {} and nebula.v1.Identity on {} ({}, --auth {})", kServiceName, flags.listen,
-               flags.tls_cert.empty() ? "plaintext" : flags.tls_client_ca.empty() ? "TLS" : "mutual TLS", flags.auth);
+               flags.tls_cert.empty()        ? "plaintext"
+               : flags.tls_client_ca.empty() ? "TLS"
+                                             : "mutual TLS",
+               flags.auth);
 
   shutdown.Wait();
   server->GetHealthCheckService()->SetServingStatus(false);

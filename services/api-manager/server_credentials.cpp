@@ -14,8 +14,7 @@ std::string ReadPem(const std::string& path, const char* flag) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
-  if (!in.good() && !in.eof())
-    throw Error(ErrorCode::kInvalidArgument, std::string(flag) + ": cannot read " + path);
+  if (!in.good() && !in.eof()) throw Error(ErrorCode::kInvalidArgument, std::string(flag) + ": cannot read " + path);
   if (text.str().empty()) throw Error(ErrorCode::kInvalidArgument, std::string(flag) + ": " + path + " is empty");
   return text.str();
 }

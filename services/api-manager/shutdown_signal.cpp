@@ -22,20 +22,20 @@ sigset_t ShutdownSignals() {
 ShutdownSignal::ShutdownSignal() {
   sigset_t set = ShutdownSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  waiter_ = std::thread([this] { Watch(); });
+  waiter_ = std::jthread([this](std::stop_token stop) { Watch(stop); });
 }
 
 ShutdownSignal::~ShutdownSignal() {
-  closing_ = true;
-  pthread_kill(waiter_.native_handle(), SIGTERM);  // ends its sigwait
+  waiter_.request_stop();
+  pthread_kill(waiter_.native_handle(), SIGTERM);  // sigwait cannot see the stop token: a signal ends it
   waiter_.join();
 }
 
-void ShutdownSignal::Watch() {
+void ShutdownSignal::Watch(std::stop_token stop) {
   sigset_t set = ShutdownSignals();
   while (true) {
     int signal = 0;
-    if (sigwait(&set, &signal) != 0 || closing_) return;
+    if (sigwait(&set, &signal) != 0 || stop.stop_requested()) return;
     if (requested_) {
       spdlog::warn("second signal ({}): exiting now", strsignal(signal));
       std::_Exit(1);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 
 namespace nebula::api_manager {
@@ -24,13 +25,12 @@ class ShutdownSignal {
   void Wait();
 
  private:
-  void Watch();
+  void Watch(std::stop_token stop);
 
   std::atomic<bool> requested_{false};
-  std::atomic<bool> closing_{false};
   std::mutex mutex_;
   std::condition_variable cv_;
-  std::thread waiter_;
+  std::jthread waiter_;
 };
 
 }  // namespace nebula::api_manager

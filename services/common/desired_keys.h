@@ -1,5 +1,5 @@
-// Record keys of topic nebula.desired (docs/architecture.md "Components"). Producers and agents must agree on them, since the
-// key decides the partition.
+// Record keys of topic nebula.desired (docs/architecture.md "Components"). Producers and agents must agree on them,
+// since the key decides the partition.
 #pragma once
 
 #include <string>

@@ -62,8 +62,7 @@ void ThrowIfError(const grpc::Status& status) {
     for (const auto& any : details.details()) {
       google::rpc::BadRequest bad_request;
       if (!any.UnpackTo(&bad_request)) continue;
-      for (const auto& fv : bad_request.field_violations())
-        violations.push_back({fv.field(), fv.description()});
+      for (const auto& fv : bad_request.field_violations()) violations.push_back({fv.field(), fv.description()});
     }
   }
   throw Error(FromGrpcCode(status.error_code()), status.error_message(), std::move(violations));

@@ -24,9 +24,7 @@ int32_t Murmur2(std::string_view data) {
   switch (length % 4) {
     case 3: h ^= uint32_t(tail[2]) << 16; [[fallthrough]];
     case 2: h ^= uint32_t(tail[1]) << 8; [[fallthrough]];
-    case 1:
-      h ^= uint32_t(tail[0]);
-      h *= kM;
+    case 1: h ^= uint32_t(tail[0]); h *= kM;
   }
   h ^= h >> 13;
   h *= kM;

@@ -19,8 +19,8 @@ class EnvFirstConfig : public CLI::ConfigTOML {
     for (CLI::ConfigItem& item : CLI::ConfigTOML::from_config(input)) {
       if (item.name == "++" || item.name == "--") continue;  // section markers: we have no subcommands
       const CLI::Option* option = app_.get_option_no_throw("--" + item.name);
-      const bool unknown = option == nullptr || option == app_.get_config_ptr() ||
-                           option == app_.get_help_ptr() || !option->get_configurable() || !item.parents.empty();
+      const bool unknown = option == nullptr || option == app_.get_config_ptr() || option == app_.get_help_ptr() ||
+                           !option->get_configurable() || !item.parents.empty();
       if (unknown)
         throw CLI::ConfigError("unknown key \"" + item.fullname() + "\" in config file " + FileName() +
                                " (keys are the long flag names without --, e.g. listen)");
@@ -49,8 +49,8 @@ void AddConfigFileFlag(CLI::App& app, const std::string& env_name, const std::st
   // CLI11 reads the config option before the environment, so the variable becomes its default here.
   const char* env_file = std::getenv(env_name.c_str());
   app.set_config("--config", env_file ? env_file : "",
-                 "TOML (or INI) file of flags: one `name = value` per line with the long flag name, e.g. " +
-                     example + "; a flag or its environment variable beats the file",
+                 "TOML (or INI) file of flags: one `name = value` per line with the long flag name, e.g. " + example +
+                     "; a flag or its environment variable beats the file",
                  env_file != nullptr)
       ->envname(env_name);
   app.config_formatter(std::make_shared<EnvFirstConfig>(app));

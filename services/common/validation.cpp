@@ -79,11 +79,13 @@ std::optional<std::string> RegistryProblem(std::string_view domain) {
   std::optional<std::string_view> port;
   if (domain.front() == '[') {
     size_t close = domain.find(']');
-    if (close == std::string_view::npos) return "registry " + QuoteForMessage(domain) + " opens '[' without closing ']'";
+    if (close == std::string_view::npos)
+      return "registry " + QuoteForMessage(domain) + " opens '[' without closing ']'";
     host = domain.substr(1, close - 1);
     std::string_view after = domain.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':') return "registry " + QuoteForMessage(domain) + " has text after ']' that is not :<port>";
+      if (after.front() != ':')
+        return "registry " + QuoteForMessage(domain) + " has text after ']' that is not :<port>";
       port = after.substr(1);
     }
     in6_addr addr{};
@@ -99,8 +101,7 @@ std::optional<std::string> RegistryProblem(std::string_view domain) {
       return "registry host " + QuoteForMessage(host) +
              " must be a host name (letters, digits, '-' and '.'), an IPv4 address or a bracketed IPv6 address";
   }
-  if (port && !ParsePort(*port))
-    return "registry port " + QuoteForMessage(*port) + " must be a number from 1 to 65535";
+  if (port && !ParsePort(*port)) return "registry port " + QuoteForMessage(*port) + " must be a number from 1 to 65535";
   return std::nullopt;
 }
 
@@ -109,7 +110,8 @@ std::optional<std::string> PathComponentProblem(std::string_view part) {
   const std::string allowed =
       " must be lowercase letters and digits, optionally separated by '.', '_', '__' or runs of '-' "
       "(not at the start or end)";
-  if (part.empty()) return std::string("the repository path has an empty component (\"//\", or '/' at the start or end)");
+  if (part.empty())
+    return std::string("the repository path has an empty component (\"//\", or '/' at the start or end)");
   size_t i = 0;
   auto alnum_run = [&] {
     size_t begin = i;
@@ -170,7 +172,9 @@ class Checker {
 };
 
 std::string Index(std::string_view field, size_t i) { return "." + Str(field) + "[" + std::to_string(i) + "]"; }
-std::string MapKey(std::string_view field, std::string_view key) { return "." + Str(field) + "[" + QuoteForMessage(key) + "]"; }
+std::string MapKey(std::string_view field, std::string_view key) {
+  return "." + Str(field) + "[" + QuoteForMessage(key) + "]";
+}
 
 // How many containers every host runs, when that does not depend on the host.
 std::optional<int64_t> FixedContainerCount(const AppSpec& spec) {
@@ -191,14 +195,16 @@ void CheckContainersPer(const AppSpec& spec, Checker& c) {
     case ContainersPer::PER_NOT_SET: break;
     case ContainersPer::kCpu:
       if (!std::isfinite(per.cpu()) || per.cpu() <= 0 || per.cpu() > kMaxContainersPerCore)
-        c.Add(".containers_per.cpu", "containers per CPU core must be a number above 0 and at most 1000 (fractions "
-                                     "such as 0.5 are allowed; every host runs at least one container); got " +
-                                         std::to_string(per.cpu()));
+        c.Add(".containers_per.cpu",
+              "containers per CPU core must be a number above 0 and at most 1000 (fractions "
+              "such as 0.5 are allowed; every host runs at least one container); got " +
+                  std::to_string(per.cpu()));
       break;
     case ContainersPer::kMemoryMb:
       if (per.memory_mb() <= 0 || per.memory_mb() > kMaxMemoryMb)
         c.Add(".containers_per.memory_mb", "MiB of host memory per container must be from 1 to " +
-                                               std::to_string(kMaxMemoryMb) + "; got " + std::to_string(per.memory_mb()));
+                                               std::to_string(kMaxMemoryMb) + "; got " +
+                                               std::to_string(per.memory_mb()));
       break;
     case ContainersPer::kInstance:
       if (per.instance() < 1 || per.instance() > kMaxInstancesPerHost)
@@ -221,8 +227,9 @@ void CheckPorts(const AppSpec& spec, Checker& c) {
   const auto& ports = spec.ports();
   if (ports.empty()) return;
   if (IsHostOrNoneNetwork(spec))
-    c.Add(".ports", "port mappings have no effect with network \"host\" or \"none\"; remove them (with \"host\" the "
-                    "container listens on the host's ports directly)");
+    c.Add(".ports",
+          "port mappings have no effect with network \"host\" or \"none\"; remove them (with \"host\" the "
+          "container listens on the host's ports directly)");
   if (static_cast<size_t>(ports.size()) > kMaxPortMappings) {
     c.Add(".ports", "at most " + std::to_string(kMaxPortMappings) + " port mappings are allowed; got " +
                         std::to_string(ports.size()));
@@ -239,16 +246,19 @@ void CheckPorts(const AppSpec& spec, Checker& c) {
     if (p.container_port() < 1 || p.container_port() > kMaxPort)
       c.Add(f + ".container_port", "container_port must be from 1 to 65535; got " + std::to_string(p.container_port()));
     if (!nebula::v1::Protocol_IsValid(p.protocol()))
-      c.Add(f + ".protocol", "protocol must be PROTOCOL_TCP, PROTOCOL_UDP or unset (tcp); got " +
-                                 std::to_string(p.protocol()));
+      c.Add(f + ".protocol",
+            "protocol must be PROTOCOL_TCP, PROTOCOL_UDP or unset (tcp); got " + std::to_string(p.protocol()));
     if (!p.host_ip().empty() && !IsIpLiteral(p.host_ip()))
-      c.Add(f + ".host_ip", "host_ip must be empty (the agent's default address) or an IPv4 or IPv6 address such as "
-                            "127.0.0.1 or ::1; got " + QuoteForMessage(p.host_ip()));
+      c.Add(f + ".host_ip",
+            "host_ip must be empty (the agent's default address) or an IPv4 or IPv6 address such as "
+            "127.0.0.1 or ::1; got " +
+                QuoteForMessage(p.host_ip()));
     if (host_port_ok && count && p.host_port() + *count - 1 > kMaxPort)
-      c.Add(f + ".host_port",
-            "container i binds host_port + i, so with " + std::to_string(*count) + " containers per host the highest "
-            "port would be " + std::to_string(p.host_port() + *count - 1) + "; use a host_port of at most " +
-            std::to_string(kMaxPort - *count + 1) + " or fewer containers");
+      c.Add(f + ".host_port", "container i binds host_port + i, so with " + std::to_string(*count) +
+                                  " containers per host the highest "
+                                  "port would be " +
+                                  std::to_string(p.host_port() + *count - 1) + "; use a host_port of at most " +
+                                  std::to_string(kMaxPort - *count + 1) + " or fewer containers");
   }
   // Two mappings clash when they bind an overlapping host port range with the same protocol on
   // overlapping addresses (an empty host_ip binds every address). With a per-host count that depends
@@ -268,12 +278,11 @@ void CheckPorts(const AppSpec& spec, Checker& c) {
       int64_t hi = std::min<int64_t>(a.host_port() + span - 1, b.host_port() + span - 1);
       if (lo > hi) continue;
       std::string proto = protocol(b) == nebula::v1::PROTOCOL_UDP ? "udp" : "tcp";
-      std::string why = span > 1 ? " (container i binds host_port + i, so with " + std::to_string(span) +
-                                       " containers the ranges " + std::to_string(a.host_port()) + "-" +
-                                       std::to_string(a.host_port() + span - 1) + " and " +
-                                       std::to_string(b.host_port()) + "-" + std::to_string(b.host_port() + span - 1) +
-                                       " overlap)"
-                                 : "";
+      std::string why =
+          span > 1 ? " (container i binds host_port + i, so with " + std::to_string(span) + " containers the ranges " +
+                         std::to_string(a.host_port()) + "-" + std::to_string(a.host_port() + span - 1) + " and " +
+                         std::to_string(b.host_port()) + "-" + std::to_string(b.host_port() + span - 1) + " overlap)"
+                   : "";
       c.Add(Index("ports", size_t(j)) + ".host_port",
             proto + " host port " + std::to_string(lo) + " is also bound by ports[" + std::to_string(i) + "]" + why +
                 "; every mapping needs its own host ports per protocol and address");
@@ -302,14 +311,16 @@ void CheckVolumes(const AppSpec& spec, Checker& c) {
     } else if (HasNul(v.source())) {
       c.Add(f + ".source", "source contains a NUL byte");
     } else if (!IsAbsolutePath(v.source()) && !IsDockerName(v.source(), 2)) {
-      c.Add(f + ".source", "source must be an absolute host path (starting with '/') or a volume name of at least 2 "
-                           "characters matching [a-zA-Z0-9][a-zA-Z0-9_.-]*; got " + QuoteForMessage(v.source()));
+      c.Add(f + ".source",
+            "source must be an absolute host path (starting with '/') or a volume name of at least 2 "
+            "characters matching [a-zA-Z0-9][a-zA-Z0-9_.-]*; got " +
+                QuoteForMessage(v.source()));
     }
     std::string_view target = v.target();
     while (target.size() > 1 && target.back() == '/') target.remove_suffix(1);
     if (!IsAbsolutePath(target)) {
-      c.Add(f + ".target", "target must be an absolute path in the container, such as /data; got " +
-                               QuoteForMessage(v.target()));
+      c.Add(f + ".target",
+            "target must be an absolute path in the container, such as /data; got " + QuoteForMessage(v.target()));
     } else if (target == "/") {
       c.Add(f + ".target", "target cannot be \"/\" (the container's root file system); mount below it");
     } else if (HasNul(target)) {
@@ -330,15 +341,18 @@ void CheckDevices(const AppSpec& spec, Checker& c) {
     if (!host_ok)
       c.Add(f + ".host_path", "host_path must be an absolute path on the host, such as /dev/ttyUSB0; got " +
                                   QuoteForMessage(d.host_path()));
-    bool container_ok = d.container_path().empty() || (IsAbsolutePath(d.container_path()) && !HasNul(d.container_path()));
+    bool container_ok =
+        d.container_path().empty() || (IsAbsolutePath(d.container_path()) && !HasNul(d.container_path()));
     if (!container_ok)
       c.Add(f + ".container_path", "container_path must be empty (same as host_path) or an absolute path; got " +
                                        QuoteForMessage(d.container_path()));
     std::string seen;
     for (char p : d.permissions()) {
       if ((p != 'r' && p != 'w' && p != 'm') || seen.find(p) != std::string::npos) {
-        c.Add(f + ".permissions", "permissions must be empty (meaning \"rwm\") or each of 'r', 'w', 'm' at most once; "
-                                  "got " + QuoteForMessage(d.permissions()));
+        c.Add(f + ".permissions",
+              "permissions must be empty (meaning \"rwm\") or each of 'r', 'w', 'm' at most once; "
+              "got " +
+                  QuoteForMessage(d.permissions()));
         break;
       }
       seen += p;
@@ -358,8 +372,8 @@ void CheckNetworks(const AppSpec& spec, Checker& c) {
     const std::string& n = spec.networks(i);
     std::string f = Index("networks", size_t(i));
     if (!IsDockerName(n, 1)) {
-      c.Add(f, "network names must match [a-zA-Z0-9][a-zA-Z0-9_.-]* (at most 255 characters); got " +
-                   QuoteForMessage(n));
+      c.Add(f,
+            "network names must match [a-zA-Z0-9][a-zA-Z0-9_.-]* (at most 255 characters); got " + QuoteForMessage(n));
     } else if (!seen.insert(n).second) {
       c.Add(f, "network " + QuoteForMessage(n) + " is listed twice");
     } else if ((n == "host" || n == "none") && spec.networks().size() > 1) {
@@ -399,8 +413,9 @@ void CheckLabels(const AppSpec& spec, Checker& c) {
     if (key.empty()) {
       c.Add(MapKey("labels", key), "label keys must not be empty");
     } else if (lower.rfind(kReservedLabelPrefix, 0) == 0 || lower == "dev.nebula") {
-      c.Add(MapKey("labels", key), "label keys under \"dev.nebula.\" are reserved for the agent; choose another "
-                                   "prefix, e.g. \"com.example.\"");
+      c.Add(MapKey("labels", key),
+            "label keys under \"dev.nebula.\" are reserved for the agent; choose another "
+            "prefix, e.g. \"com.example.\"");
     } else if (HasNul(key) || HasNul(value)) {
       c.Add(MapKey("labels", key), "labels must not contain NUL bytes");
     }
@@ -414,12 +429,15 @@ void CheckArgv(const google::protobuf::RepeatedPtrField<std::string>& argv, std:
 
 void CheckEnums(const AppSpec& spec, Checker& c) {
   if (!nebula::v1::PullPolicy_IsValid(spec.pull_policy()))
-    c.Add(".pull_policy", "pull_policy must be PULL_POLICY_IF_NOT_PRESENT, PULL_POLICY_ALWAYS, PULL_POLICY_NEVER or "
-                          "unset; got " + std::to_string(spec.pull_policy()));
+    c.Add(".pull_policy",
+          "pull_policy must be PULL_POLICY_IF_NOT_PRESENT, PULL_POLICY_ALWAYS, PULL_POLICY_NEVER or "
+          "unset; got " +
+              std::to_string(spec.pull_policy()));
   if (!nebula::v1::RestartPolicy_IsValid(spec.restart_policy()))
-    c.Add(".restart_policy", "restart_policy must be RESTART_POLICY_NO, RESTART_POLICY_ALWAYS, "
-                             "RESTART_POLICY_ON_FAILURE, RESTART_POLICY_UNLESS_STOPPED or unset; got " +
-                                 std::to_string(spec.restart_policy()));
+    c.Add(".restart_policy",
+          "restart_policy must be RESTART_POLICY_NO, RESTART_POLICY_ALWAYS, "
+          "RESTART_POLICY_ON_FAILURE, RESTART_POLICY_UNLESS_STOPPED or unset; got " +
+              std::to_string(spec.restart_policy()));
 }
 
 }  // namespace
@@ -467,7 +485,8 @@ std::optional<std::string> DnsLabelProblem(std::string_view name) {
 
 std::optional<std::string> EnvNameProblem(std::string_view name) {
   if (name.empty()) return std::string("environment variable names must not be empty");
-  bool ok = name.size() <= kMaxEnvNameLength && (std::isalpha(static_cast<unsigned char>(name.front())) || name.front() == '_') &&
+  bool ok = name.size() <= kMaxEnvNameLength &&
+            (std::isalpha(static_cast<unsigned char>(name.front())) || name.front() == '_') &&
             std::all_of(name.begin(), name.end(), [](char c) { return IsWordChar(c); });
   if (ok) return std::nullopt;
   return "environment variable name " + QuoteForMessage(name) +
@@ -479,7 +498,9 @@ std::optional<std::string> ImageReferenceProblem(std::string_view image) {
   if (image.size() > kMaxImageLength)
     return "image reference is " + std::to_string(image.size()) + " characters long; at most " +
            std::to_string(kMaxImageLength) + " are allowed";
-  auto wrap = [&](const std::string& problem) { return "image " + QuoteForMessage(image) + ": " + problem + "; " + Str(kImageGrammar); };
+  auto wrap = [&](const std::string& problem) {
+    return "image " + QuoteForMessage(image) + ": " + problem + "; " + Str(kImageGrammar);
+  };
 
   std::string_view rest = image;
   if (size_t at = rest.find('@'); at != std::string_view::npos) {
@@ -508,7 +529,8 @@ std::optional<std::string> ImageReferenceProblem(std::string_view image) {
   size_t start = 0;
   while (true) {
     size_t slash = path.find('/', start);
-    std::string_view part = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view part =
+        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (auto problem = PathComponentProblem(part)) return wrap(*problem);
     if (slash == std::string_view::npos) break;
     start = slash + 1;
@@ -529,7 +551,8 @@ std::vector<FieldViolation> ValidateAppSpec(const AppSpec& spec, std::string_vie
   size_t bytes = spec.ByteSizeLong();
   if (bytes > kMaxAppSpecBytes) {
     // Don't walk a huge spec: its size alone is the problem to fix.
-    c.Add("", "the spec is " + std::to_string(bytes) + " bytes serialized; at most " + std::to_string(kMaxAppSpecBytes) +
+    c.Add("", "the spec is " + std::to_string(bytes) + " bytes serialized; at most " +
+                  std::to_string(kMaxAppSpecBytes) +
                   " are allowed (ship large configuration in the image or a volume)");
     return c.Take();
   }

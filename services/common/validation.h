@@ -1,6 +1,6 @@
-// Pure checks of user input (docs/architecture.md "Bad input"). Each returns every problem it finds as a FieldViolation whose
-// field is a proto path ("app.spec.ports[1].host_port") and whose description says what is wrong and
-// what is allowed, so a caller can fix all of them in one round trip. No I/O, no exceptions.
+// Pure checks of user input (docs/architecture.md "Bad input"). Each returns every problem it finds as a FieldViolation
+// whose field is a proto path ("app.spec.ports[1].host_port") and whose description says what is wrong and what is
+// allowed, so a caller can fix all of them in one round trip. No I/O, no exceptions.
 #pragma once
 
 #include <cstddef>

@@ -46,8 +46,8 @@ int Serve(const GatewayFlags& flags) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts, so all inherit it
 
-  const RouteTable routes = RouteTable::FromServices(*google::protobuf::DescriptorPool::generated_pool(),
-                                                     AnnotatedServices());
+  const RouteTable routes =
+      RouteTable::FromServices(*google::protobuf::DescriptorPool::generated_pool(), AnnotatedServices());
   spdlog::info("{} REST routes", routes.routes().size());
   GatewayMetrics metrics;
   GrpcForwarder forwarder(grpc::CreateChannel(flags.upstream, grpc::InsecureChannelCredentials()));
@@ -56,7 +56,8 @@ int Serve(const GatewayFlags& flags) {
   const std::size_t colon = flags.listen.rfind(':');
   if (colon == std::string::npos) throw nebula::Error(nebula::ErrorCode::kInvalidArgument, "--listen needs host:port");
   options.host = flags.listen.substr(0, colon);
-  if (options.host.size() > 1 && options.host.front() == '[') options.host = options.host.substr(1, options.host.size() - 2);
+  if (options.host.size() > 1 && options.host.front() == '[')
+    options.host = options.host.substr(1, options.host.size() - 2);
   options.port = static_cast<std::uint16_t>(std::stoi(flags.listen.substr(colon + 1)));
   options.threads = flags.threads;
   options.body_limit = flags.max_body_bytes;

@@ -37,8 +37,8 @@ TEST_CASE("identity: whoami, users, user groups, tokens, and their credentials a
   for (const auto& u : users["users"]) listed = listed || u["name"] == "cli-alice";
   CHECK(listed);
 
-  const auto group = Ok(Cli({"user-groups", "create", "cli-team", "--member", "cli-alice", "--app", "cli-*=rw",
-                             "--app", "*=ro", "-o", "json"}));
+  const auto group = Ok(Cli({"user-groups", "create", "cli-team", "--member", "cli-alice", "--app", "cli-*=rw", "--app",
+                             "*=ro", "-o", "json"}));
   CHECK(group["apps"] == json({{"cli-*", "ACCESS_RW"}, {"*", "ACCESS_RO"}}));
   Fails(Cli({"user-groups", "create", "cli-team2", "--app", "web=admin"}), 1, "usage; see --help");
   Fails(Cli({"user-groups", "get", "cli-team2"}), 2, "NOT_FOUND");
@@ -53,7 +53,8 @@ TEST_CASE("identity: whoami, users, user groups, tokens, and their credentials a
   CHECK(Gen(group2) == Gen(group) + 1);
 
   // Basic auth and a token of alice's: her grants apply.
-  const auto basic = As({"whoami", "-o", "json"}, {{"NEBULA_USER", "cli-alice"}, {"NEBULA_PASSWORD", "correct-horse-2"}});
+  const auto basic =
+      As({"whoami", "-o", "json"}, {{"NEBULA_USER", "cli-alice"}, {"NEBULA_PASSWORD", "correct-horse-2"}});
   CHECK(Ok(basic)["user"] == "cli-alice");
   const auto token = Ok(Cli({"tokens", "create", "--for-user", "cli-alice", "--description", "ci", "-o", "json"}));
   const std::string secret = token["secret"];

@@ -5,9 +5,9 @@
 
 using nebula::testing::BackgroundProcess;
 using namespace nebula::cli_test;
-using nebula::testing::SharedStack;
 using nebula::testing::Eventually;
 using nebula::testing::Run;
+using nebula::testing::SharedStack;
 using nebula::testing::TestPort;
 using namespace std::chrono_literals;
 
@@ -34,7 +34,8 @@ std::unique_ptr<BackgroundProcess> StartAgent(const std::string& apps, int port)
 }
 
 void RemoveAgentContainers() {
-  const auto ids = Run({"docker", "ps", "-aq", "--filter", "label=dev.nebula.worker=" + WorkerId()}, SharedStack().Env());
+  const auto ids =
+      Run({"docker", "ps", "-aq", "--filter", "label=dev.nebula.worker=" + WorkerId()}, SharedStack().Env());
   std::istringstream lines(ids.out);
   for (std::string id; std::getline(lines, id);)
     if (!id.empty()) Run({"docker", "rm", "-f", id}, SharedStack().Env());
@@ -127,10 +128,19 @@ TEST_CASE("completion scripts and help with examples on every command") {
   CHECK_THAT(bash, Catch::Contains("complete -o default -F _nebula nebula") && Catch::Contains("\" device-groups\")"));
   CHECK(Run({"bash", "-n", "-c", bash}, {}, std::chrono::seconds(20)).exit_code == 0);
   CHECK_THAT(OkText(Cli({"completion", "zsh"})), Catch::Contains("bashcompinit"));
-  for (const std::vector<std::string>& cmd :
-       {std::vector<std::string>{"apps", "restart"}, {"apps", "rollback"}, {"device-groups", "add-app"},
-        {"cron-jobs", "create"}, {"tokens", "create"}, {"user-groups", "create"}, {"apply"}, {"login"},
-        {"workers", "list"}, {"reports", "list"}, {"config", "use-context"}, {"whoami"}, {"prune"}}) {
+  for (const std::vector<std::string>& cmd : {std::vector<std::string>{"apps", "restart"},
+                                              {"apps", "rollback"},
+                                              {"device-groups", "add-app"},
+                                              {"cron-jobs", "create"},
+                                              {"tokens", "create"},
+                                              {"user-groups", "create"},
+                                              {"apply"},
+                                              {"login"},
+                                              {"workers", "list"},
+                                              {"reports", "list"},
+                                              {"config", "use-context"},
+                                              {"whoami"},
+                                              {"prune"}}) {
     auto args = cmd;
     args.push_back("--help");
     const auto r = Cli(args);
@@ -149,7 +159,8 @@ TEST_CASE("wait follows a real agent: exit 0 on a converged rollout, 8 on a fail
   INFO("agent log: " << agent->LogTail());
   REQUIRE(Eventually([&] { return Cli({"workers", "get", WorkerId(), "-o", "json"}).exit_code == 0; }, 60s, 500ms));
 
-  const auto created = Cli({"apps", "create", app, "--image", image, "--containers", "2", "--wait", "--timeout", "150"});
+  const auto created =
+      Cli({"apps", "create", app, "--image", image, "--containers", "2", "--wait", "--timeout", "150"});
   INFO("agent log: " << agent->LogTail());
   INFO("stdout: " << created.out << "\nstderr: " << created.err);
   REQUIRE(created.exit_code == 0);
@@ -173,12 +184,14 @@ TEST_CASE("wait follows a real agent: exit 0 on a converged rollout, 8 on a fail
   auto env = SharedStack().Env();
   env["NEBULA_CONFIG"] = ConfigPath();
   // script(1) needs a readable stdin to copy the child's output; Run closes it, so give it /dev/null.
-  const auto tty = Run({"sh", "-c", "script -qec '" + SharedStack().bin_dir + "/nebula apps restart " + app +
-                                        " --wait --timeout 120' /dev/null < /dev/null"},
+  const auto tty = Run({"sh", "-c",
+                        "script -qec '" + SharedStack().bin_dir + "/nebula apps restart " + app +
+                            " --wait --timeout 120' /dev/null < /dev/null"},
                        env, std::chrono::seconds(150));
   INFO("tty output: " << tty.out);
   CHECK(tty.exit_code == 0);
-  CHECK_THAT(tty.out, Catch::Contains("\r[") && Catch::Contains("#] 1 observed, 1/1 converged, 0 failed  cli-wait generation"));
+  CHECK_THAT(tty.out,
+             Catch::Contains("\r[") && Catch::Contains("#] 1 observed, 1/1 converged, 0 failed  cli-wait generation"));
 
   // apply --wait follows the rollout of the app it changed.
   const std::string doc = "kind: App\nname: " + app + "\nspec: {image: \"" + image +

@@ -57,19 +57,47 @@ TEST_CASE("create, get, list, update, delete through the CLI") {
   const std::string image = SharedStack().sample_image;
   const std::string name = "cli-crud";
 
-  auto created = Ok(Nebula({"apps", "create", name, "--image", image, "--containers-per", "memory=256", "--port",
-                            "127.0.0.1:18080:80/udp", "--env", "A=1", "--env", "B=2", "--volume", "/tmp:/data:ro",
-                            "--label", "team=cli", "--command", "/bin/sh", "--arg=-c", "--arg", "sleep 1000",
-                            "--pull", "never", "--restart-policy", "on-failure", "--rolling", "--max-unavailable",
-                            "2", "--min-ready-seconds", "5", "-o", "json"}));
+  auto created = Ok(Nebula({"apps",
+                            "create",
+                            name,
+                            "--image",
+                            image,
+                            "--containers-per",
+                            "memory=256",
+                            "--port",
+                            "127.0.0.1:18080:80/udp",
+                            "--env",
+                            "A=1",
+                            "--env",
+                            "B=2",
+                            "--volume",
+                            "/tmp:/data:ro",
+                            "--label",
+                            "team=cli",
+                            "--command",
+                            "/bin/sh",
+                            "--arg=-c",
+                            "--arg",
+                            "sleep 1000",
+                            "--pull",
+                            "never",
+                            "--restart-policy",
+                            "on-failure",
+                            "--rolling",
+                            "--max-unavailable",
+                            "2",
+                            "--min-ready-seconds",
+                            "5",
+                            "-o",
+                            "json"}));
   CHECK(created["name"] == name);
   const int64_t gen1 = Generation(created);
   CHECK(gen1 >= 1);
   const auto& spec = created["spec"];
   CHECK(spec["image"] == image);
   CHECK(spec["containersPer"]["memoryMb"] == "256");
-  CHECK(spec["ports"][0] == json({{"hostPort", 18080}, {"containerPort", 80}, {"protocol", "PROTOCOL_UDP"},
-                                  {"hostIp", "127.0.0.1"}}));
+  CHECK(spec["ports"][0] ==
+        json({{"hostPort", 18080}, {"containerPort", 80}, {"protocol", "PROTOCOL_UDP"}, {"hostIp", "127.0.0.1"}}));
   CHECK(spec["env"] == json({{"A", "1"}, {"B", "2"}}));
   CHECK(spec["volumes"][0] == json({{"source", "/tmp"}, {"target", "/data"}, {"readOnly", true}}));
   CHECK(spec["labels"]["team"] == "cli");
@@ -89,7 +117,8 @@ TEST_CASE("create, get, list, update, delete through the CLI") {
                             Catch::Contains(image) && Catch::Contains("1/256MiB"));
   auto yaml = Nebula({"apps", "get", name, "-o", "yaml"});
   REQUIRE(yaml.exit_code == 0);
-  CHECK_THAT(yaml.out, Catch::StartsWith("name: " + name + "\n") && Catch::Contains("  env:\n    A: \"1\"\n    B: \"2\"\n"));
+  CHECK_THAT(yaml.out,
+             Catch::StartsWith("name: " + name + "\n") && Catch::Contains("  env:\n    A: \"1\"\n    B: \"2\"\n"));
   auto list_table = Nebula({"apps", "list"});
   REQUIRE(list_table.exit_code == 0);
   CHECK_THAT(list_table.out, Catch::StartsWith("NAME ") && Catch::Contains("\n" + name + " "));

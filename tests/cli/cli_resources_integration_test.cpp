@@ -120,4 +120,3 @@ TEST_CASE("device groups and cron jobs: CRUD, add and remove, apply") {
   Ok(Cli({"cron-jobs", "delete", "cli-cron", "-o", "json"}));
   Fails(Cli({"cron-jobs", "get", "cli-cron"}), 2, "NOT_FOUND");
 }
-

@@ -13,10 +13,10 @@ namespace {
 
 // A self-signed certificate for localhost and 127.0.0.1 (<name>-cert.pem, <name>-key.pem in dir).
 void MakeCertificate(const std::string& dir, const std::string& name) {
-  auto result = nebula::testing::Run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                                      "-subj", "/CN=localhost", "-addext",
-                                      "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
-                                      dir + "/" + name + "-key.pem", "-out", dir + "/" + name + "-cert.pem"});
+  auto result =
+      nebula::testing::Run({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                            "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
+                            dir + "/" + name + "-key.pem", "-out", dir + "/" + name + "-cert.pem"});
   INFO(result.err);
   REQUIRE(result.exit_code == 0);
 }
@@ -32,10 +32,9 @@ std::map<std::string, std::string> TlsApiManagerEnv(const std::string& dir, cons
 
 // `nebula` against the TLS api-manager; the stack's own TLS-less settings are cleared.
 CommandResult TlsCli(const std::string& endpoint, std::vector<std::string> args) {
-  return Cli(std::move(args), {{"NEBULA_ENDPOINT", endpoint},
-                               {"NEBULA_CA_CERT", ""},
-                               {"NEBULA_CLIENT_CERT", ""},
-                               {"NEBULA_CLIENT_KEY", ""}});
+  return Cli(
+      std::move(args),
+      {{"NEBULA_ENDPOINT", endpoint}, {"NEBULA_CA_CERT", ""}, {"NEBULA_CLIENT_CERT", ""}, {"NEBULA_CLIENT_KEY", ""}});
 }
 
 // A connection failure: exit 5, nothing on stdout, and exactly one error line on stderr naming the cause
@@ -47,8 +46,8 @@ void FailsToConnect(const CommandResult& r, const std::string& cause) {
   std::string err = r.err;
   if (!err.empty() && err.back() == '\n') err.pop_back();
   CHECK(err.find('\n') == std::string::npos);
-  CHECK_THAT(err, Catch::StartsWith("error: cannot reach the api-manager at ") &&
-                      Catch::EndsWith(" (UNAVAILABLE)") && Catch::Contains(cause));
+  CHECK_THAT(err, Catch::StartsWith("error: cannot reach the api-manager at ") && Catch::EndsWith(" (UNAVAILABLE)") &&
+                      Catch::Contains(cause));
 }
 
 const std::string& CertDir() {
@@ -83,8 +82,8 @@ TEST_CASE("cli: --ca-cert reaches a TLS api-manager and a wrong CA or plaintext 
   Fails(TlsCli(endpoint, {"apps", "get", "cli-tls-none", "--ca-cert", right_ca}), 2, "NOT_FOUND");
 
   // The roots may also come from NEBULA_CA_CERT.
-  const auto via_env = Cli({"apps", "get", "cli-tls-web", "-o", "json"},
-                           {{"NEBULA_ENDPOINT", endpoint}, {"NEBULA_CA_CERT", right_ca}});
+  const auto via_env =
+      Cli({"apps", "get", "cli-tls-web", "-o", "json"}, {{"NEBULA_ENDPOINT", endpoint}, {"NEBULA_CA_CERT", right_ca}});
   CHECK(Ok(via_env)["name"] == "cli-tls-web");
 
   // A CA that did not sign the server's certificate: the handshake fails, reported as UNAVAILABLE.
@@ -112,9 +111,9 @@ TEST_CASE("cli: --client-cert and --client-key pass an api-manager that requires
   auto env = TlsApiManagerEnv(dir, "127.0.0.1:" + std::to_string(TestPort(16)));
   env["NEBULA_TLS_CLIENT_CA"] = dir + "/cli-tls-client-cert.pem";
   BackgroundProcess server({Stack().bin_dir + "/nebula-api-manager"}, env, dir + "/cli-tls-mtls-api-manager.log");
-  const std::vector<std::string> with_cert = {"--ca-cert", dir + "/cli-tls-server-cert.pem", "--client-cert",
-                                              dir + "/cli-tls-client-cert.pem", "--client-key",
-                                              dir + "/cli-tls-client-key.pem"};
+  const std::vector<std::string> with_cert = {"--ca-cert",     dir + "/cli-tls-server-cert.pem",
+                                              "--client-cert", dir + "/cli-tls-client-cert.pem",
+                                              "--client-key",  dir + "/cli-tls-client-key.pem"};
   auto get = [&](const std::vector<std::string>& tls_flags) {
     std::vector<std::string> args = {"apps", "get", "cli-mtls-probe", "--timeout", "5"};
     args.insert(args.end(), tls_flags.begin(), tls_flags.end());

@@ -36,7 +36,8 @@ TEST_CASE("Bad config files say what is wrong") {
   CHECK_THROWS_WITH(ParseConfig("contexts: {a: 1}\n"), Catch::Contains("contexts: expected a list"));
   CHECK_THROWS_WITH(ParseConfig("contexts:\n  - endpoint: x\n"), Catch::Contains("contexts[0].name: required"));
   CHECK_THROWS_WITH(ParseConfig("contexts:\n  - {name: a}\n  - {name: a}\n"), Catch::Contains("appears twice"));
-  CHECK_THROWS_WITH(ParseConfig("contexts:\n  - {name: a, tls: maybe}\n"), Catch::Contains("tls: expected true or false"));
+  CHECK_THROWS_WITH(ParseConfig("contexts:\n  - {name: a, tls: maybe}\n"),
+                    Catch::Contains("tls: expected true or false"));
 }
 
 TEST_CASE("The current context supplies endpoint and credentials") {

@@ -30,7 +30,8 @@ TEST_CASE("The error line: message, violations not already in it, gRPC code name
   CHECK(ErrorLine(listed) == "error: invalid argument: app.name: must be a DNS label (INVALID_ARGUMENT)");
   const Error terse(ErrorCode::kInvalidArgument, "bad request",
                     {{"app.spec.image", "required"}, {"app.spec.ports[0].host_port", "must be 1-65535"}});
-  CHECK(ErrorLine(terse) ==
-        "error: bad request; app.spec.image: required; app.spec.ports[0].host_port: must be 1-65535 (INVALID_ARGUMENT)");
+  CHECK(
+      ErrorLine(terse) ==
+      "error: bad request; app.spec.image: required; app.spec.ports[0].host_port: must be 1-65535 (INVALID_ARGUMENT)");
   CHECK(ErrorLine(Error(ErrorCode::kInternal, "two\nlines")) == "error: two lines (INTERNAL)");
 }

@@ -96,7 +96,8 @@ TEST_CASE("A manifest holds apps, device groups and cron jobs") {
 }
 
 TEST_CASE("A JSON list and a kind List are flattened") {
-  CHECK(ParseManifest(R"([{"kind":"App","name":"a","spec":{"image":"x"}},{"kind":"App","name":"b"}])", "f").size() == 2);
+  CHECK(ParseManifest(R"([{"kind":"App","name":"a","spec":{"image":"x"}},{"kind":"App","name":"b"}])", "f").size() ==
+        2);
   CHECK(ParseManifest("kind: List\nitems:\n  - {kind: App, name: a}\n", "f").size() == 1);
 }
 
@@ -157,8 +158,8 @@ TEST_CASE("Apply plans create, update and unchanged") {
   CHECK(update.changes[0].path == "spec.image");
   CHECK_THAT(RenderStep(update, false, 5), Catch::StartsWith("App \"web\": updated (generation 4 -> 5)\n"));
   CHECK_THAT(RenderStep(create, false, 1), Catch::StartsWith("App \"web\": created (generation 1)\n"));
-  CHECK_THAT(RenderStep(update, true), Catch::Contains("would be updated") &&
-                                          Catch::Contains("~ spec.image: \"nginx:1.26\" -> \"nginx:1.27\""));
+  CHECK_THAT(RenderStep(update, true),
+             Catch::Contains("would be updated") && Catch::Contains("~ spec.image: \"nginx:1.26\" -> \"nginx:1.27\""));
 }
 
 TEST_CASE("Empty sub-messages and the running default do not count as changes") {

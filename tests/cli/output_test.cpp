@@ -67,7 +67,7 @@ TEST_CASE("YAML: nested maps, lists of maps, and quoting of ambiguous strings") 
   CHECK_THAT(yaml, Catch::Contains("spec:\n  image: nginx:1.27\n"));
   CHECK_THAT(yaml, Catch::Contains("  ports:\n  - hostPort: 8080\n    containerPort: 80\n"));
   CHECK_THAT(yaml, Catch::Contains("  env:\n    FLAG: \"true\"\n    MODE: prod\n"));  // "true": not the boolean
-  CHECK_THAT(yaml, Catch::Contains("    note: \"a: b # c\"\n"));    // not a nested map or a comment
+  CHECK_THAT(yaml, Catch::Contains("    note: \"a: b # c\"\n"));                      // not a nested map or a comment
   CHECK_THAT(yaml, Catch::Contains("createTime: \"2023-11-14T22:13:20Z\"\n"));
 }
 

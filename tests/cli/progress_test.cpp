@@ -68,15 +68,17 @@ TEST_CASE("Identical errors of a host are counted, not repeated") {
   auto s = Status(7, 1, 0, 1, v1::AppStatus::FAILED);
   auto* host = s.add_failing_hosts();
   host->set_worker_id("w1");
-  for (int i = 0; i < 3; ++i) host->add_errors("container web-" + std::string(i == 1 ? "x" : "") + "privileged: denied");
+  for (int i = 0; i < 3; ++i)
+    host->add_errors("container web-" + std::string(i == 1 ? "x" : "") + "privileged: denied");
   host->add_errors("container web-privileged: denied");
   // Order of first appearance; a single error carries no count.
   CHECK(FailingHosts(s) == "  worker w1: 3× container web-privileged: denied; container web-xprivileged: denied\n");
 }
 
 TEST_CASE("A long error is shortened with an ellipsis and a pointer to the full text") {
-  const std::string runc = "failed to create shim task: OCI runtime create failed: runc create failed: unable to start "
-                           "container process: error during container init: error mounting \"/dev\" to rootfs";
+  const std::string runc =
+      "failed to create shim task: OCI runtime create failed: runc create failed: unable to start "
+      "container process: error during container init: error mounting \"/dev\" to rootfs";
   REQUIRE(runc.size() > kErrorDisplayChars);
   auto s = Status(7, 1, 0, 1, v1::AppStatus::FAILED);
   auto* host = s.add_failing_hosts();

@@ -51,9 +51,9 @@ TEST_CASE("Flag --port accepts HOST:CONTAINER with optional host IP and protocol
 }
 
 TEST_CASE("Flag --port rejects malformed values naming the flag and the format") {
-  for (const std::string bad : {"", "80", "abc", "8080:", ":80", "0:80", "8080:0", "65536:80", "8080:80/sctp",
-                                "8080:80/", "a:b:c:d", ":8080:80", "-1:80", "8080:80x", "[::1:80:80", "[]:80:80",
-                                "::1:80:80", " 80:80"}) {
+  for (const std::string bad :
+       {"", "80", "abc", "8080:", ":80", "0:80", "8080:0", "65536:80", "8080:80/sctp", "8080:80/", "a:b:c:d",
+        ":8080:80", "-1:80", "8080:80x", "[::1:80:80", "[]:80:80", "::1:80:80", " 80:80"}) {
     INFO("value: '" << bad << "'");
     const auto message = RejectionOf([&] { ParsePort(bad); }, "--port");
     CHECK_THAT(message, Catch::Contains("[HOST_IP:]HOST:CONTAINER[/tcp|udp]"));
@@ -93,7 +93,8 @@ TEST_CASE("Flag --device takes HOST[:CONTAINER[:PERMISSIONS]]") {
   CHECK(d.container_path() == "/dev/ttyS0");
   CHECK(d.permissions() == "rw");
   CHECK(ParseDevice("/dev/fuse::m").permissions() == "m");
-  for (const std::string bad : {"", ":/dev/x", "/dev/x:/dev/y:rwx", "/dev/x:/dev/y:rr", "/dev/x:/dev/y:", "/a:/b:r:w"}) {
+  for (const std::string bad :
+       {"", ":/dev/x", "/dev/x:/dev/y:rwx", "/dev/x:/dev/y:rr", "/dev/x:/dev/y:", "/a:/b:r:w"}) {
     INFO("value: '" << bad << "'");
     CHECK_THAT(RejectionOf([&] { ParseDevice(bad); }, "--device"), Catch::Contains("HOST[:CONTAINER[:PERMISSIONS]]"));
   }
@@ -104,8 +105,8 @@ TEST_CASE("Flag --containers-per takes exactly one of cpu, memory, instance with
   CHECK(ParseContainersPer("cpu=0.5").cpu() == 0.5);
   CHECK(ParseContainersPer("memory=512").memory_mb() == 512);
   CHECK(ParseContainersPer("instance=3").instance() == 3);
-  for (const std::string bad : {"", "cpu", "cpu=", "cpu=0", "cpu=-1", "cpu=nan", "cpu=inf", "memory=1.5",
-                                "memory=0", "instance=0", "instance=2.5", "instance=99999999999", "disk=3", "=3"}) {
+  for (const std::string bad : {"", "cpu", "cpu=", "cpu=0", "cpu=-1", "cpu=nan", "cpu=inf", "memory=1.5", "memory=0",
+                                "instance=0", "instance=2.5", "instance=99999999999", "disk=3", "=3"}) {
     INFO("value: '" << bad << "'");
     CHECK_THAT(RejectionOf([&] { ParseContainersPer(bad); }, "--containers-per"),
                Catch::Contains("cpu=X") && Catch::Contains("memory=MIB") && Catch::Contains("instance=N"));
@@ -180,13 +181,26 @@ TEST_CASE("Every flag sets its field and adds its mask path in schema order") {
   CHECK(s.resources().memory_mb() == 256);
   CHECK(s.labels().at("team") == "core");
   CHECK(s.restart_policy() == v1::RESTART_POLICY_ON_FAILURE);
-  CHECK(change.update_mask == std::vector<std::string>{
-                                  "spec.image", "spec.running", "spec.containers_per", "spec.ports", "spec.env",
-                                  "spec.volumes", "spec.devices", "spec.privileged", "spec.networks",
-                                  "spec.update_strategy.rolling", "spec.update_strategy.max_unavailable",
-                                  "spec.update_strategy.min_ready_seconds", "spec.update_strategy.health_gated",
-                                  "spec.pull_policy", "spec.command", "spec.args", "spec.resources.cpus",
-                                  "spec.resources.memory_mb", "spec.labels", "spec.restart_policy"});
+  CHECK(change.update_mask == std::vector<std::string>{"spec.image",
+                                                       "spec.running",
+                                                       "spec.containers_per",
+                                                       "spec.ports",
+                                                       "spec.env",
+                                                       "spec.volumes",
+                                                       "spec.devices",
+                                                       "spec.privileged",
+                                                       "spec.networks",
+                                                       "spec.update_strategy.rolling",
+                                                       "spec.update_strategy.max_unavailable",
+                                                       "spec.update_strategy.min_ready_seconds",
+                                                       "spec.update_strategy.health_gated",
+                                                       "spec.pull_policy",
+                                                       "spec.command",
+                                                       "spec.args",
+                                                       "spec.resources.cpus",
+                                                       "spec.resources.memory_mb",
+                                                       "spec.labels",
+                                                       "spec.restart_policy"});
 }
 
 TEST_CASE("Only the given flags appear in the mask") {
@@ -249,7 +263,10 @@ TEST_CASE("Bad flag combinations and values name the flag") {
       {"--max-unavailable", [](SpecFlags& s) { s.max_unavailable = "-1"; }},
       {"--min-ready-seconds", [](SpecFlags& s) { s.min_ready_seconds = "5s"; }},
       {"--network", [](SpecFlags& s) { s.networks = std::vector<std::string>{""}; }},
-      {"--port", [](SpecFlags& s) { s.ports = std::vector<std::string>{"8080:80", "oops"}; }},
+      {"--port",
+       [](SpecFlags& s) {
+         s.ports = std::vector<std::string>{"8080:80", "oops"};
+       }},
       {"--label", [](SpecFlags& s) { s.labels = std::vector<std::string>{"novalue"}; }},
       {"--pull", [](SpecFlags& s) { s.pull = "newer"; }},
   };

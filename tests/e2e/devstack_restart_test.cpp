@@ -53,8 +53,8 @@ TEST_CASE("a crashed api-manager is restarted with backoff and serves again", "[
   REQUIRE(created.exit_code == 0);
 
   KillApiManagerAndAwaitRestart("api-manager was killed by signal 9 (Killed) after ");
-  CHECK_THAT(SupervisorLog(), Catch::Contains("restarting it in 1 s") && Catch::Contains("restarted api-manager (pid ") &&
-                                  Catch::Contains(", restart 1)"));
+  CHECK_THAT(SupervisorLog(), Catch::Contains("restarting it in 1 s") &&
+                                  Catch::Contains("restarted api-manager (pid ") && Catch::Contains(", restart 1)"));
   // The state is in PostgreSQL: the restarted api-manager serves what was there before.
   CHECK(RunNebula({"apps", "get", "restart-probe"}).exit_code == 0);
 

@@ -97,8 +97,8 @@ std::unique_ptr<BackgroundProcess> StartAgent(int port) {
   const auto& stack = SharedStack();
   return std::make_unique<BackgroundProcess>(
       std::vector<std::string>{stack.bin_dir + "/nebula-worker-agent", "--apps", kApp, "--worker-id", WorkerId(),
-                               "--kafka-brokers", stack.kafka_brokers, "--docker-host", stack.docker_host,
-                               "--listen", "127.0.0.1:" + std::to_string(port), "--default-host-ip", "127.0.0.1",
+                               "--kafka-brokers", stack.kafka_brokers, "--docker-host", stack.docker_host, "--listen",
+                               "127.0.0.1:" + std::to_string(port), "--default-host-ip", "127.0.0.1",
                                "--resync-seconds", "5"},
       std::map<std::string, std::string>{}, stack.state_dir + "/e2e-agent.log");
 }
@@ -135,18 +135,20 @@ TEST_CASE("an app goes from one CLI call to containers on dockerd and back", "[e
 
   // Create: 3 containers, 2 port mappings, env.
   auto created = Nebula({"apps", "create", kApp, "--image", stack.sample_image, "--containers", "3", "--port",
-                         std::to_string(http_port) + ":80", "--port", std::to_string(metrics_port) + ":9100",
-                         "--env", "GREETING=hi", "--env", "MODE=e2e", "-o", "json"});
+                         std::to_string(http_port) + ":80", "--port", std::to_string(metrics_port) + ":9100", "--env",
+                         "GREETING=hi", "--env", "MODE=e2e", "-o", "json"});
   INFO(created.out << created.err);
   REQUIRE(created.exit_code == 0);
   const int64_t gen1 = Generation(json::parse(created.out));
 
   json containers;
-  const bool up = Eventually([&] {
-    containers = AppContainers();
-    return containers.size() == 3 &&
-           std::all_of(containers.begin(), containers.end(), [](const json& c) { return c["State"]["Running"].get<bool>(); });
-  }, 60s);
+  const bool up = Eventually(
+      [&] {
+        containers = AppContainers();
+        return containers.size() == 3 && std::all_of(containers.begin(), containers.end(),
+                                                     [](const json& c) { return c["State"]["Running"].get<bool>(); });
+      },
+      60s);
   INFO(agent->LogTail());
   REQUIRE(up);
   RequireContainersMatch(containers, http_port, metrics_port, "hi");
@@ -166,12 +168,14 @@ TEST_CASE("an app goes from one CLI call to containers on dockerd and back", "[e
   REQUIRE(updated.exit_code == 0);
   const int64_t gen2 = Generation(json::parse(updated.out));
   REQUIRE(gen2 == gen1 + 1);
-  const bool converged = Eventually([&] {
-    containers = AppContainers();
-    return containers.size() == 3 && std::all_of(containers.begin(), containers.end(), [](const json& c) {
-             return c["State"]["Running"].get<bool>() && HasEnv(c, "GREETING=bye");
-           });
-  }, 60s);
+  const bool converged = Eventually(
+      [&] {
+        containers = AppContainers();
+        return containers.size() == 3 && std::all_of(containers.begin(), containers.end(), [](const json& c) {
+                 return c["State"]["Running"].get<bool>() && HasEnv(c, "GREETING=bye");
+               });
+      },
+      60s);
   REQUIRE(converged);
   RequireContainersMatch(containers, http_port, metrics_port, "bye");
   for (const auto& id : Ids(containers)) CHECK(before_update.count(id) == 0);

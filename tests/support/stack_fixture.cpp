@@ -108,9 +108,16 @@ class StackGuard {
     if (!mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
     info_.state_dir = tmpl;
     const std::string log = info_.state_dir + "/devstack.log";
-    std::vector<std::string> argv{info_.bin_dir + "/nebula-devstack", "up", "--agents", "0", "--state-dir",
-                                info_.state_dir, "--port-base", std::to_string(info_.port_base), "--auth",
-                                auth == StackAuth::kRequired ? "required" : "none"};
+    std::vector<std::string> argv{info_.bin_dir + "/nebula-devstack",
+                                  "up",
+                                  "--agents",
+                                  "0",
+                                  "--state-dir",
+                                  info_.state_dir,
+                                  "--port-base",
+                                  std::to_string(info_.port_base),
+                                  "--auth",
+                                  auth == StackAuth::kRequired ? "required" : "none"};
     if (PrivateDockerdWanted()) argv.push_back("--private-docker");
     supervisor_ = std::make_unique<BackgroundProcess>(argv, std::map<std::string, std::string>{}, log);
     const std::string env_file = info_.state_dir + "/stack.env";
@@ -223,8 +230,8 @@ CommandResult Run(const std::vector<std::string>& argv, const std::map<std::stri
   boost::asio::io_context io;
   std::future<std::string> out, err;
   std::vector<std::string> args(argv.begin() + 1, argv.end());
-  bp::child child(Resolve(argv[0]).string(), bp::args(args), MakeEnv(env), bp::std_in.close(),
-                  bp::std_out > out, bp::std_err > err, io, DieWithParent{});
+  bp::child child(Resolve(argv[0]).string(), bp::args(args), MakeEnv(env), bp::std_in.close(), bp::std_out > out,
+                  bp::std_err > err, io, DieWithParent{});
   std::thread runner([&] { io.run(); });
   std::error_code ec;
   const bool finished = child.wait_for(timeout, ec);

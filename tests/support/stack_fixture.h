@@ -12,18 +12,18 @@
 namespace nebula::testing {
 
 struct StackInfo {
-  std::string endpoint;        // api-manager gRPC, host:port
+  std::string endpoint;  // api-manager gRPC, host:port
   std::string database_url;
   std::string kafka_brokers;
-  std::string docker_host;     // unix:///path
-  std::string registry;        // host:port
-  std::string sample_image;    // pushed to the registry, present in dockerd
+  std::string docker_host;   // unix:///path
+  std::string registry;      // host:port
+  std::string sample_image;  // pushed to the registry, present in dockerd
   std::string state_dir;
-  std::string bin_dir;         // where nebula, nebula-api-manager, nebula-worker-agent live
+  std::string bin_dir;  // where nebula, nebula-api-manager, nebula-worker-agent live
   int port_base = 0;
-  std::string token;           // NEBULA_TOKEN: the bootstrap admin token of an auth-required stack, else empty
-  std::string trusted_keys;    // public key file of the key the stack's api-manager signs records with
-  std::string signing_key;     // that key's secret file, for api-manager replicas a test starts
+  std::string token;         // NEBULA_TOKEN: the bootstrap admin token of an auth-required stack, else empty
+  std::string trusted_keys;  // public key file of the key the stack's api-manager signs records with
+  std::string signing_key;   // that key's secret file, for api-manager replicas a test starts
 
   // Environment for child processes (DOCKER_HOST, NEBULA_ENDPOINT, NEBULA_TOKEN if set, ...).
   std::map<std::string, std::string> Env() const;

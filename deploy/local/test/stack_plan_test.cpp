@@ -155,7 +155,8 @@ TEST_CASE("each agent gets its own worker id and port") {
 }
 
 TEST_CASE("postgres stops fast and listens on loopback only") {
-  const auto spec = PostgresSpec("/usr/lib/postgresql/15/bin", "/s/postgres/data", "/s/postgres/run", StackPorts{30000});
+  const auto spec =
+      PostgresSpec("/usr/lib/postgresql/15/bin", "/s/postgres/data", "/s/postgres/run", StackPorts{30000});
   CHECK(spec.stop_signal == SIGINT);
   CHECK(Contains(spec.args, {"-p", "30003"}));
   CHECK(Contains(spec.args, {"-k", "/s/postgres/run"}));
@@ -235,12 +236,11 @@ TEST_CASE("the bridge address is a free /24 of 10.208.0.0/12") {
 
 TEST_CASE("stack.env has every contract key") {
   const std::string text = RenderStackEnv({StackPorts{30000}, "/s", "unix:///var/run/docker.sock", 1});
-  for (const char* line :
-       {"NEBULA_ENDPOINT=127.0.0.1:30001\n", "NEBULA_AGENT_ENDPOINT=127.0.0.1:30002\n",
-        "NEBULA_DATABASE_URL=postgresql://postgres@127.0.0.1:30003/nebula\n", "NEBULA_KAFKA_BROKERS=127.0.0.1:30004\n",
-        "DOCKER_HOST=unix:///var/run/docker.sock\n", "NEBULA_REGISTRY=127.0.0.1:30006\n",
-        "NEBULA_SAMPLE_IMAGE=127.0.0.1:30006/nebula/hello:1\n", "NEBULA_WORKER_ID=devstack-0\n",
-        "NEBULA_STATE_DIR=/s\n"}) {
+  for (const char* line : {"NEBULA_ENDPOINT=127.0.0.1:30001\n", "NEBULA_AGENT_ENDPOINT=127.0.0.1:30002\n",
+                           "NEBULA_DATABASE_URL=postgresql://postgres@127.0.0.1:30003/nebula\n",
+                           "NEBULA_KAFKA_BROKERS=127.0.0.1:30004\n", "DOCKER_HOST=unix:///var/run/docker.sock\n",
+                           "NEBULA_REGISTRY=127.0.0.1:30006\n", "NEBULA_SAMPLE_IMAGE=127.0.0.1:30006/nebula/hello:1\n",
+                           "NEBULA_WORKER_ID=devstack-0\n", "NEBULA_STATE_DIR=/s\n"}) {
     CHECK(text.find(line) != std::string::npos);
   }
 }

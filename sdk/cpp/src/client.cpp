@@ -87,8 +87,10 @@ Client::Client(std::shared_ptr<grpc::ChannelInterface> channel, ClientOptions op
       identity_(v1::Identity::NewStub(channel)) {}
 
 void Client::Prepare(grpc::ClientContext& context) const {
-  if (options_.call_credentials) context.set_credentials(options_.call_credentials);
-  else if (!authorization_.empty()) context.AddMetadata("authorization", authorization_);
+  if (options_.call_credentials)
+    context.set_credentials(options_.call_credentials);
+  else if (!authorization_.empty())
+    context.AddMetadata("authorization", authorization_);
 }
 
 // Runs call(context) until it succeeds, fails for good, or the call's deadline has no room for
@@ -113,13 +115,11 @@ void Client::Invoke(bool idempotent, Call&& call) {
 }
 
 // One unary RPC: R response; `rpc` is the stub method bound by a lambda.
-#define NEBULA_UNARY(idempotent, stub, Method, request, Response)                              \
-  [&] {                                                                                        \
-    Response response_;                                                                        \
-    Invoke(idempotent, [&](grpc::ClientContext& context_) {                                    \
-      return (stub)->Method(&context_, request, &response_);                                   \
-    });                                                                                        \
-    return response_;                                                                          \
+#define NEBULA_UNARY(idempotent, stub, Method, request, Response)                                                      \
+  [&] {                                                                                                                \
+    Response response_;                                                                                                \
+    Invoke(idempotent, [&](grpc::ClientContext& context_) { return (stub)->Method(&context_, request, &response_); }); \
+    return response_;                                                                                                  \
   }()
 
 // ---- apps

@@ -14,10 +14,11 @@ void CheckBootstrapFlags(const std::string& token, const std::string& password) 
     auto parsed = ParseTokenText(token);
     // The id is also a ListTokens page position, and those are DNS labels.
     if (!parsed || parsed->secret.size() < kMinBootstrapSecretLength || DnsLabelProblem(parsed->id))
-      violations.push_back({"--bootstrap-admin-token",
-                            "must be <id>.<secret>: an id of lowercase letters, digits and '-' (a DNS label) and a secret of " +
-                                std::to_string(kMinBootstrapSecretLength) +
-                                "-256 letters, digits, '-' or '_' (e.g. admin.$(openssl rand -hex 32))"});
+      violations.push_back(
+          {"--bootstrap-admin-token",
+           "must be <id>.<secret>: an id of lowercase letters, digits and '-' (a DNS label) and a secret of " +
+               std::to_string(kMinBootstrapSecretLength) +
+               "-256 letters, digits, '-' or '_' (e.g. admin.$(openssl rand -hex 32))"});
   }
   if (!password.empty()) {
     auto problems = ValidatePassword(password, "--bootstrap-admin-password");

@@ -1,6 +1,6 @@
-// The bootstrap admin from --bootstrap-admin-token / --bootstrap-admin-password (docs/architecture.md "Security"): at every
-// start, idempotently, user "admin", user group "admins" (admin = true) with it as a member, the
-// given token and password. Changing a flag and restarting rotates that credential.
+// The bootstrap admin from --bootstrap-admin-token / --bootstrap-admin-password (docs/architecture.md "Security"): at
+// every start, idempotently, user "admin", user group "admins" (admin = true) with it as a member, the given token and
+// password. Changing a flag and restarting rotates that credential.
 #pragma once
 
 #include <string>

@@ -38,8 +38,8 @@ void RequireAccess(const Caller& caller, ObjectKind kind, std::string_view name,
 
 void RequireAdmin(const Caller& caller, std::string_view what) {
   if (caller.admin) return;
-  throw Error(ErrorCode::kPermissionDenied, std::string(what) + " needs an admin; user \"" + caller.user +
-                                                "\" is in no user group with admin");
+  throw Error(ErrorCode::kPermissionDenied,
+              std::string(what) + " needs an admin; user \"" + caller.user + "\" is in no user group with admin");
 }
 
 void RequirePruning(const Caller& caller) {

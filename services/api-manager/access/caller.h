@@ -1,5 +1,5 @@
-// Who is calling and what they may touch (docs/architecture.md "Security"). Pure: the Authenticator (an adapter over the
-// identity tables) produces a Caller from the request's credential; every handler then asks the Caller.
+// Who is calling and what they may touch (docs/architecture.md "Security"). Pure: the Authenticator (an adapter over
+// the identity tables) produces a Caller from the request's credential; every handler then asks the Caller.
 #pragma once
 
 #include <map>

@@ -102,22 +102,27 @@ Credential ParseAuthorization(std::string_view authorization) {
   std::string_view scheme = value.substr(0, space);
   std::string_view rest = space == std::string_view::npos ? std::string_view() : Trim(value.substr(space + 1));
   if (EqualsIgnoreCase(scheme, "bearer")) {
-    if (rest.empty()) throw Unauthenticated("malformed credential: the Bearer scheme has no token; " + std::string(kExpectedForms));
+    if (rest.empty())
+      throw Unauthenticated("malformed credential: the Bearer scheme has no token; " + std::string(kExpectedForms));
     auto token = ParseTokenText(rest);
     if (!token)
-      throw Unauthenticated("malformed credential: a bearer token has the form <token id>.<secret> (letters, digits, "
-                            "'-' and '_' on both sides of one '.'); use the secret CreateToken returned, unchanged");
+      throw Unauthenticated(
+          "malformed credential: a bearer token has the form <token id>.<secret> (letters, digits, "
+          "'-' and '_' on both sides of one '.'); use the secret CreateToken returned, unchanged");
     return *token;
   }
   if (EqualsIgnoreCase(scheme, "basic")) {
-    if (rest.empty()) throw Unauthenticated("malformed credential: the Basic scheme has no user:password; " + std::string(kExpectedForms));
+    if (rest.empty())
+      throw Unauthenticated("malformed credential: the Basic scheme has no user:password; " +
+                            std::string(kExpectedForms));
     auto decoded = DecodeBase64(rest);
     if (!decoded) throw Unauthenticated("malformed credential: the Basic credential is not valid base64");
     const size_t colon = decoded->find(':');
     if (colon == std::string::npos)
       throw Unauthenticated("malformed credential: the Basic credential must decode to user:password (no ':' found)");
     PasswordCredential credential{decoded->substr(0, colon), decoded->substr(colon + 1)};
-    if (credential.user.empty()) throw Unauthenticated("malformed credential: the Basic credential has an empty user name");
+    if (credential.user.empty())
+      throw Unauthenticated("malformed credential: the Basic credential has an empty user name");
     if (credential.password.size() > kMaxPasswordLength)
       throw Unauthenticated("malformed credential: the password is longer than " + std::to_string(kMaxPasswordLength) +
                             " bytes");

@@ -1,6 +1,6 @@
-// Parsing the "authorization" metadata value (docs/architecture.md "Security"). Pure: no store, no crypto. Every failure is a
-// nebula::Error(kUnauthenticated) whose message says what is wrong with the credential's shape and
-// never repeats the secret.
+// Parsing the "authorization" metadata value (docs/architecture.md "Security"). Pure: no store, no crypto. Every
+// failure is a nebula::Error(kUnauthenticated) whose message says what is wrong with the credential's shape and never
+// repeats the secret.
 #pragma once
 
 #include <optional>

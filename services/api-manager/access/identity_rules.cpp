@@ -145,8 +145,8 @@ std::vector<FieldViolation> ValidateUserGroup(const UserGroup& group, std::strin
 
 int32_t IdentityPageSize(int32_t requested, std::vector<FieldViolation>& violations) {
   if (requested < 0) {
-    violations.push_back({"page_size", "must not be negative (0 means the default, " +
-                                           std::to_string(kDefaultIdentityPageSize) + ")"});
+    violations.push_back(
+        {"page_size", "must not be negative (0 means the default, " + std::to_string(kDefaultIdentityPageSize) + ")"});
     return kDefaultIdentityPageSize;
   }
   if (requested == 0) return kDefaultIdentityPageSize;
@@ -155,7 +155,7 @@ int32_t IdentityPageSize(int32_t requested, std::vector<FieldViolation>& violati
 
 UserGroup MergeUserGroup(const UserGroup& current, const UserGroup& update, const google::protobuf::FieldMask& mask,
                          std::vector<FieldViolation>& violations) {
-  static const std::vector<std::string> kSettable = {"members", "admin", "pruning_allowed",
+  static const std::vector<std::string> kSettable = {"members", "admin",         "pruning_allowed",
                                                      "apps",    "device_groups", "cron_jobs"};
   std::vector<std::string> paths(mask.paths().begin(), mask.paths().end());
   if (paths.empty()) paths = kSettable;
@@ -202,7 +202,8 @@ Caller CallerFromGroups(std::string user, const std::vector<UserGroup>& groups) 
     add(ObjectKind::kCronJob, group.cron_jobs());
   }
   // An ACCESS_UNSPECIFIED entry grants nothing; drop it so WhoAmI does not show it.
-  for (auto& [kind, grants] : caller.grants) std::erase_if(grants, [](const auto& g) { return g.second == Access::kNone; });
+  for (auto& [kind, grants] : caller.grants)
+    std::erase_if(grants, [](const auto& g) { return g.second == Access::kNone; });
   std::erase_if(caller.grants, [](const auto& g) { return g.second.empty(); });
   std::sort(caller.user_groups.begin(), caller.user_groups.end());
   caller.user_groups.erase(std::unique(caller.user_groups.begin(), caller.user_groups.end()), caller.user_groups.end());

@@ -19,8 +19,8 @@ using Clock = std::chrono::system_clock;
 using google::protobuf::util::TimeUtil;
 
 Clock::time_point ToTimePoint(const google::protobuf::Timestamp& ts) {
-  return Clock::time_point(std::chrono::duration_cast<Clock::duration>(
-      std::chrono::microseconds(TimeUtil::TimestampToMicroseconds(ts))));
+  return Clock::time_point(
+      std::chrono::duration_cast<Clock::duration>(std::chrono::microseconds(TimeUtil::TimestampToMicroseconds(ts))));
 }
 
 class CachingAuthenticator final : public Authenticator {
@@ -41,8 +41,7 @@ class CachingAuthenticator final : public Authenticator {
       }
     }
     Clock::time_point valid_until = now + settings_.cache_ttl;
-    Caller caller = std::visit(
-        [&](const auto& c) { return Verify(c, now, valid_until); }, credential);
+    Caller caller = std::visit([&](const auto& c) { return Verify(c, now, valid_until); }, credential);
     std::lock_guard lock(mutex_);
     if (cache_.size() >= settings_.max_cache_entries) {
       std::erase_if(cache_, [&](const auto& entry) { return entry.second.valid_until <= now; });
@@ -83,8 +82,8 @@ class CachingAuthenticator final : public Authenticator {
   Caller Verify(const PasswordCredential& credential, Clock::time_point, Clock::time_point&) {
     auto hash = store_.PasswordHash(credential.user);
     if (!hash || !VerifyPassword(*hash, credential.password))
-      throw Error(ErrorCode::kUnauthenticated, "bad user or password (basic auth for user " +
-                                                   QuoteForMessage(credential.user) + ")");
+      throw Error(ErrorCode::kUnauthenticated,
+                  "bad user or password (basic auth for user " + QuoteForMessage(credential.user) + ")");
     return CallerFromGroups(credential.user, store_.GroupsOf(credential.user));
   }
 

@@ -1,9 +1,9 @@
 // --auth required: every call carries a bearer token or basic auth, checked against the identity
-// tables (docs/architecture.md "Security"). A verified credential is cached in memory for cache_ttl (default 5 s), keyed by
-// a SHA-256 of the whole authorization value, so a hot client costs neither an argon2 run nor a
-// database query per call. The price: a revoked token, a deleted user, a changed password or a
-// changed group still works, with its old permissions, for up to cache_ttl on each api-manager
-// replica. Expiry is exact (a cached token is dropped at its expire_time). Failures are not cached.
+// tables (docs/architecture.md "Security"). A verified credential is cached in memory for cache_ttl (default 5 s),
+// keyed by a SHA-256 of the whole authorization value, so a hot client costs neither an argon2 run nor a database query
+// per call. The price: a revoked token, a deleted user, a changed password or a changed group still works, with its old
+// permissions, for up to cache_ttl on each api-manager replica. Expiry is exact (a cached token is dropped at its
+// expire_time). Failures are not cached.
 #pragma once
 
 #include <chrono>

@@ -78,8 +78,9 @@ grpc::Status ApiService::ListApps(grpc::ServerContext* context, const nebula::v1
         },
         [](const nebula::v1::App& app) { return app.name(); },
         [&](const nebula::v1::App& app) { return caller.CanRead(ObjectKind::kApp, app.name()); });
-    TrimToBytes(page, kMaxListResponseBytes, [](const nebula::v1::App& app) { return app.ByteSizeLong(); },
-                [](const nebula::v1::App& app) { return app.name(); });
+    TrimToBytes(
+        page, kMaxListResponseBytes, [](const nebula::v1::App& app) { return app.ByteSizeLong(); },
+        [](const nebula::v1::App& app) { return app.name(); });
     for (auto& app : page.items) *response->add_apps() = std::move(app);
     if (!page.next_after.empty()) response->set_next_page_token(EncodePageToken(page.next_after));
   });
@@ -193,13 +194,13 @@ grpc::Status ApiService::RollbackApp(grpc::ServerContext* context, const nebula:
     CheckRollbackRequest(*request);
     RequireAccess(caller, ObjectKind::kApp, request->name(), Access::kWrite);
     // Revisions never change once written, so reading the target outside the write transaction is safe.
-    nebula::v1::AppSpec spec =
-        SpecForRollback(request->name(), request->generation(), store_.GetRevision(request->name(), request->generation()));
-    *response = store_.Update(
-        request->name(), request->expected_generation(), [&](const nebula::v1::App&) { return spec; },
-        {caller.user, "RollbackApp", request->generation()});
-    spdlog::info("{} rolled app {} back to the spec of generation {} (now generation {})", caller.user,
-                 request->name(), request->generation(), response->generation());
+    nebula::v1::AppSpec spec = SpecForRollback(request->name(), request->generation(),
+                                               store_.GetRevision(request->name(), request->generation()));
+    *response =
+        store_.Update(request->name(), request->expected_generation(), [&](const nebula::v1::App&) { return spec; },
+                      {caller.user, "RollbackApp", request->generation()});
+    spdlog::info("{} rolled app {} back to the spec of generation {} (now generation {})", caller.user, request->name(),
+                 request->generation(), response->generation());
   });
 }
 
@@ -234,8 +235,8 @@ grpc::Status ApiService::GetWorker(grpc::ServerContext* context, const nebula::v
     CheckWorkerId(request->id());
     auto stored = workers_.Get(request->id());
     if (!stored)
-      throw Error(ErrorCode::kNotFound,
-                  "worker " + QuoteForMessage(request->id()) + " not found; ListWorkers shows the workers that reported");
+      throw Error(ErrorCode::kNotFound, "worker " + QuoteForMessage(request->id()) +
+                                            " not found; ListWorkers shows the workers that reported");
     *response = WorkerFromStored(stored->report, stored->last_seen, NowMicros(), settings_.lost_after);
     NameUnknownApps(*response);
   });

@@ -20,8 +20,7 @@ struct WorkerSettings {
   std::chrono::milliseconds watch_poll{500};  // how often WatchAppStatus re-reads the status
 };
 
-class ApiService final
-    : public nebula::v1::ApiManager::WithCallbackMethod_GetApp<nebula::v1::ApiManager::Service> {
+class ApiService final : public nebula::v1::ApiManager::WithCallbackMethod_GetApp<nebula::v1::ApiManager::Service> {
  public:
   ApiService(AppStore& store, ResourceStore& resources, WorkerStore& workers, Authenticator& authenticator,
              WorkerSettings settings = {})
@@ -40,43 +39,43 @@ class ApiService final
   grpc::Status DeleteApp(grpc::ServerContext* context, const nebula::v1::DeleteAppRequest* request,
                          nebula::v1::DeleteAppResponse* response) override;
   grpc::Status StartApp(grpc::ServerContext* context, const nebula::v1::StartAppRequest* request,
-      nebula::v1::App* response) override;
+                        nebula::v1::App* response) override;
   grpc::Status StopApp(grpc::ServerContext* context, const nebula::v1::StopAppRequest* request,
-      nebula::v1::App* response) override;
+                       nebula::v1::App* response) override;
   grpc::Status RestartApp(grpc::ServerContext* context, const nebula::v1::RestartAppRequest* request,
-      nebula::v1::App* response) override;
+                          nebula::v1::App* response) override;
   grpc::Status PullApp(grpc::ServerContext* context, const nebula::v1::PullAppRequest* request,
-      nebula::v1::App* response) override;
+                       nebula::v1::App* response) override;
   grpc::Status ListAppRevisions(grpc::ServerContext* context, const nebula::v1::ListAppRevisionsRequest* request,
-      nebula::v1::ListAppRevisionsResponse* response) override;
+                                nebula::v1::ListAppRevisionsResponse* response) override;
   grpc::Status RollbackApp(grpc::ServerContext* context, const nebula::v1::RollbackAppRequest* request,
-      nebula::v1::App* response) override;
+                           nebula::v1::App* response) override;
   grpc::Status CreateDeviceGroup(grpc::ServerContext* context, const nebula::v1::CreateDeviceGroupRequest* request,
-      nebula::v1::DeviceGroup* response) override;
+                                 nebula::v1::DeviceGroup* response) override;
   grpc::Status GetDeviceGroup(grpc::ServerContext* context, const nebula::v1::GetDeviceGroupRequest* request,
-      nebula::v1::DeviceGroup* response) override;
+                              nebula::v1::DeviceGroup* response) override;
   grpc::Status ListDeviceGroups(grpc::ServerContext* context, const nebula::v1::ListDeviceGroupsRequest* request,
-      nebula::v1::ListDeviceGroupsResponse* response) override;
+                                nebula::v1::ListDeviceGroupsResponse* response) override;
   grpc::Status UpdateDeviceGroup(grpc::ServerContext* context, const nebula::v1::UpdateDeviceGroupRequest* request,
-      nebula::v1::DeviceGroup* response) override;
+                                 nebula::v1::DeviceGroup* response) override;
   grpc::Status DeleteDeviceGroup(grpc::ServerContext* context, const nebula::v1::DeleteDeviceGroupRequest* request,
-      nebula::v1::DeleteDeviceGroupResponse* response) override;
+                                 nebula::v1::DeleteDeviceGroupResponse* response) override;
   grpc::Status PruneDeviceGroup(grpc::ServerContext* context, const nebula::v1::PruneDeviceGroupRequest* request,
-      nebula::v1::DeviceGroup* response) override;
+                                nebula::v1::DeviceGroup* response) override;
   grpc::Status CreateCronJob(grpc::ServerContext* context, const nebula::v1::CreateCronJobRequest* request,
-      nebula::v1::CronJob* response) override;
+                             nebula::v1::CronJob* response) override;
   grpc::Status GetCronJob(grpc::ServerContext* context, const nebula::v1::GetCronJobRequest* request,
-      nebula::v1::CronJob* response) override;
+                          nebula::v1::CronJob* response) override;
   grpc::Status ListCronJobs(grpc::ServerContext* context, const nebula::v1::ListCronJobsRequest* request,
-      nebula::v1::ListCronJobsResponse* response) override;
+                            nebula::v1::ListCronJobsResponse* response) override;
   grpc::Status UpdateCronJob(grpc::ServerContext* context, const nebula::v1::UpdateCronJobRequest* request,
-      nebula::v1::CronJob* response) override;
+                             nebula::v1::CronJob* response) override;
   grpc::Status DeleteCronJob(grpc::ServerContext* context, const nebula::v1::DeleteCronJobRequest* request,
-      nebula::v1::DeleteCronJobResponse* response) override;
+                             nebula::v1::DeleteCronJobResponse* response) override;
   grpc::Status PruneAll(grpc::ServerContext* context, const nebula::v1::PruneAllRequest* request,
-      nebula::v1::GlobalSettings* response) override;
+                        nebula::v1::GlobalSettings* response) override;
   grpc::Status ListAuditEvents(grpc::ServerContext* context, const nebula::v1::ListAuditEventsRequest* request,
-      nebula::v1::ListAuditEventsResponse* response) override;
+                               nebula::v1::ListAuditEventsResponse* response) override;
   grpc::Status ListWorkers(grpc::ServerContext* context, const nebula::v1::ListWorkersRequest* request,
                            nebula::v1::ListWorkersResponse* response) override;
   grpc::Status GetWorker(grpc::ServerContext* context, const nebula::v1::GetWorkerRequest* request,

@@ -15,8 +15,8 @@
 namespace nebula::api_manager {
 namespace {
 
-constexpr std::array<std::string_view, 7> kAuditKinds = {"app",  "device_group", "cron_job", "user",
-                                                         "user_group", "token", "global"};
+constexpr std::array<std::string_view, 7> kAuditKinds = {"app",        "device_group", "cron_job", "user",
+                                                         "user_group", "token",        "global"};
 
 // A page of groups or cron jobs the caller may read, converted with to_proto and added with add.
 template <class Proto, class ToProto, class Add>
@@ -32,8 +32,9 @@ std::string ListReadable(ResourceStore& store, ResourceKind kind, ObjectKind obj
       },
       [](const StoredObject& object) { return object.name; },
       [&](const StoredObject& object) { return caller.CanRead(object_kind, object.name); });
-  TrimToBytes(page, kMaxListResponseBytes, [](const StoredObject& object) { return object.body.size() + 64; },
-              [](const StoredObject& object) { return object.name; });
+  TrimToBytes(
+      page, kMaxListResponseBytes, [](const StoredObject& object) { return object.body.size() + 64; },
+      [](const StoredObject& object) { return object.name; });
   for (const auto& object : page.items) add(to_proto(object));
   return page.next_after.empty() ? "" : EncodePageToken(page.next_after);
 }
@@ -42,8 +43,10 @@ void CheckAuditQuery(const nebula::v1::ListAuditEventsRequest& request) {
   std::vector<FieldViolation> violations;
   if (!request.object_kind().empty() &&
       std::find(kAuditKinds.begin(), kAuditKinds.end(), request.object_kind()) == kAuditKinds.end())
-    violations.push_back({"object_kind", "must be empty (any) or one of app, device_group, cron_job, user, "
-                                         "user_group, token, global; got " + QuoteForMessage(request.object_kind())});
+    violations.push_back({"object_kind",
+                          "must be empty (any) or one of app, device_group, cron_job, user, "
+                          "user_group, token, global; got " +
+                              QuoteForMessage(request.object_kind())});
   if (request.object_name().size() > 253)
     violations.push_back({"object_name", "at most 253 bytes; got " + std::to_string(request.object_name().size())});
   if (!violations.empty()) throw InvalidRequest(std::move(violations));
@@ -99,10 +102,10 @@ grpc::Status ApiService::UpdateDeviceGroup(grpc::ServerContext* context,
     CheckUpdateDeviceGroupRequest(*request);
     const std::string& name = request->device_group().name();
     RequireAccess(caller, ObjectKind::kDeviceGroup, name, Access::kWrite);
-    *response = DeviceGroupFromStored(resources_.Update(
-        ResourceKind::kDeviceGroup, name, request->expected_generation(),
-        [&](const StoredObject& current) { return DeviceGroupBodyAfterUpdate(current, *request); },
-        {caller.user, "UpdateDeviceGroup"}));
+    *response = DeviceGroupFromStored(
+        resources_.Update(ResourceKind::kDeviceGroup, name, request->expected_generation(),
+                          [&](const StoredObject& current) { return DeviceGroupBodyAfterUpdate(current, *request); },
+                          {caller.user, "UpdateDeviceGroup"}));
     spdlog::info("{} updated device group {} to generation {}", caller.user, name, response->generation());
   });
 }
@@ -178,10 +181,10 @@ grpc::Status ApiService::UpdateCronJob(grpc::ServerContext* context, const nebul
     CheckUpdateCronJobRequest(*request);
     const std::string& name = request->cron_job().name();
     RequireAccess(caller, ObjectKind::kCronJob, name, Access::kWrite);
-    *response = CronJobFromStored(resources_.Update(
-        ResourceKind::kCronJob, name, request->expected_generation(),
-        [&](const StoredObject& current) { return CronJobBodyAfterUpdate(current, *request); },
-        {caller.user, "UpdateCronJob"}));
+    *response = CronJobFromStored(
+        resources_.Update(ResourceKind::kCronJob, name, request->expected_generation(),
+                          [&](const StoredObject& current) { return CronJobBodyAfterUpdate(current, *request); },
+                          {caller.user, "UpdateCronJob"}));
     spdlog::info("{} updated cron job {} to generation {}", caller.user, name, response->generation());
   });
 }
@@ -218,8 +221,8 @@ grpc::Status ApiService::ListAuditEvents(grpc::ServerContext* context,
     Caller caller = Authenticate(*context);
     RequireAdmin(caller, "ListAuditEvents");
     CheckAuditQuery(*request);
-    AuditQuery query{request->object_kind(), request->object_name(), DecodeNumberPageToken(request->page_token(), "ListAuditEvents"),
-                     PageLimit(request->page_size())};
+    AuditQuery query{request->object_kind(), request->object_name(),
+                     DecodeNumberPageToken(request->page_token(), "ListAuditEvents"), PageLimit(request->page_size())};
     AuditPage page = resources_.ListAuditEvents(query);
     for (const auto& row : page.events) {
       auto* event = response->add_events();

@@ -122,8 +122,7 @@ grpc::Status IdentityService::CreateToken(grpc::ServerContext* context, const Cr
     token.set_user(user);
     token.set_description(request->description());
     if (request->ttl_seconds() > 0)
-      *token.mutable_expire_time() =
-          TimeUtil::GetCurrentTime() + TimeUtil::SecondsToDuration(request->ttl_seconds());
+      *token.mutable_expire_time() = TimeUtil::GetCurrentTime() + TimeUtil::SecondsToDuration(request->ttl_seconds());
     *response->mutable_token() = store_.CreateToken(token, HashTokenSecret(generated.secret), caller.user);
     response->set_secret(generated.Text());
   });
@@ -167,8 +166,7 @@ grpc::Status IdentityService::CreateUserGroup(grpc::ServerContext* context, cons
   return GuardedCall([&] {
     Caller caller = Authenticate(*context);
     RequireAdmin(caller, "CreateUserGroup");
-    if (!request->has_user_group())
-      throw InvalidArgument({{"user_group", "is required: the user group to create"}});
+    if (!request->has_user_group()) throw InvalidArgument({{"user_group", "is required: the user group to create"}});
     ThrowIfInvalid(ValidateUserGroup(request->user_group(), "user_group"));
     *response = store_.CreateGroup(request->user_group(), caller.user);
   });

@@ -11,10 +11,14 @@ namespace {
 std::string EscapeLabel(std::string_view value) {
   std::string out;
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -36,9 +40,10 @@ std::string Number(double value) {
 
 std::string_view GrpcCodeName(int code) {
   static constexpr std::array<std::string_view, 17> kNames = {
-      "OK",        "CANCELLED",         "UNKNOWN",      "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
-      "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+      "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+      "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+      "DATA_LOSS", "UNAUTHENTICATED"};
   if (code < 0 || code >= int(kNames.size())) return "UNKNOWN";
   return kNames[size_t(code)];
 }
@@ -89,8 +94,8 @@ std::string RenderPrometheus(const MetricsSnapshot& metrics) {
     out += "nebula_api_manager_grpc_request_duration_seconds_bucket{" + label + ",le=\"+Inf\"} " +
            std::to_string(histogram.count) + "\n";
     out += "nebula_api_manager_grpc_request_duration_seconds_sum{" + label + "} " + Number(histogram.sum) + "\n";
-    out += "nebula_api_manager_grpc_request_duration_seconds_count{" + label + "} " +
-           std::to_string(histogram.count) + "\n";
+    out += "nebula_api_manager_grpc_request_duration_seconds_count{" + label + "} " + std::to_string(histogram.count) +
+           "\n";
   }
 
   if (metrics.outbox_backlog) {

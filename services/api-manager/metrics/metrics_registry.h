@@ -1,5 +1,5 @@
-// The api-manager's Prometheus metrics (docs/architecture.md "Operations"): counted in memory by the gRPC interceptor and the
-// relay/report decorators, rendered in the Prometheus text format by a pure function.
+// The api-manager's Prometheus metrics (docs/architecture.md "Operations"): counted in memory by the gRPC interceptor
+// and the relay/report decorators, rendered in the Prometheus text format by a pure function.
 #pragma once
 
 #include <array>
@@ -26,10 +26,10 @@ struct LatencyHistogram {
 
 struct MetricsSnapshot {
   std::map<std::pair<std::string, std::string>, uint64_t> requests;  // (method, code name) → calls
-  std::map<std::string, LatencyHistogram> latency;                    // method → histogram
-  std::optional<int64_t> outbox_backlog;  // rows not yet relayed; nullopt = the probe failed
-  bool relay_active = false;               // this replica holds the relay lock
-  uint64_t reports_consumed = 0;           // worker reports stored
+  std::map<std::string, LatencyHistogram> latency;                   // method → histogram
+  std::optional<int64_t> outbox_backlog;                             // rows not yet relayed; nullopt = the probe failed
+  bool relay_active = false;                                         // this replica holds the relay lock
+  uint64_t reports_consumed = 0;                                     // worker reports stored
 };
 
 // "OK", "INVALID_ARGUMENT", ... for a gRPC status code number ("UNKNOWN" if out of range).

@@ -92,8 +92,8 @@ void PgAppStore::PrepareStatements(pqxx::connection& conn) {
           "WHERE name = $1 AND deleted_at IS NULL");
   // Also the transaction's now(), which becomes the update_time of the change.
   Prepare(conn, "app_lock",
-          "SELECT generation, spec, " MICROS("create_time") ", " MICROS("update_time") ", " MICROS("now()")
-          " FROM apps WHERE name = $1 AND deleted_at IS NULL FOR UPDATE");
+          "SELECT generation, spec, " MICROS("create_time") ", " MICROS("update_time") ", " MICROS(
+              "now()") " FROM apps WHERE name = $1 AND deleted_at IS NULL FOR UPDATE");
   Prepare(conn, "app_list",
           "SELECT generation, spec, " MICROS("create_time") ", " MICROS("update_time") ", name FROM apps "
           "WHERE deleted_at IS NULL AND name > $1 ORDER BY name LIMIT $2");
@@ -111,7 +111,8 @@ void PgAppStore::PrepareStatements(pqxx::connection& conn) {
           " a AS (INSERT INTO audit_events (time, actor, action, object_kind, object_name, generation) "
           "       SELECT now(), $5::text, $4::text, 'app', $1::text, generation FROM u), "
           " o AS (INSERT INTO outbox (key, payload) SELECT $7::text, $8::bytea FROM u) "
-          "SELECT pg_notify('" + std::string(kOutboxChannel) + "', $9::text) FROM u");
+          "SELECT pg_notify('" +
+              std::string(kOutboxChannel) + "', $9::text) FROM u");
   Prepare(conn, "revision_insert",
           "INSERT INTO app_revisions (name, generation, action, spec, actor, time, deleted, rolled_back_to) "
           "VALUES ($1, $2, $3, $4, $5, now(), $6, $7)");
@@ -130,8 +131,8 @@ App PgAppStore::Create(const std::string& name, const AppSpec& spec, const Write
     pqxx::work tx(conn);
     pqxx::result r = tx.exec_prepared("app_create", name, pqxx::binarystring(Bytes(spec)));
     if (r.empty())
-      throw Error(ErrorCode::kAlreadyExists, "app " + QuoteForMessage(name) +
-                                                 " already exists; change it with UpdateApp, or delete it first");
+      throw Error(ErrorCode::kAlreadyExists,
+                  "app " + QuoteForMessage(name) + " already exists; change it with UpdateApp, or delete it first");
     app = AppFromRow(name, r[0]);
     RecordChange(tx, app, info, false, RecordsForAppChange(app));
     tx.commit();

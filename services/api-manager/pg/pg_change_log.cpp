@@ -21,15 +21,16 @@ void PrepareChangeLogStatements(pqxx::connection& conn) {
   conn.prepare("member_groups",
                "SELECT group_name FROM group_members WHERE member_kind = $1 AND member = $2 ORDER BY group_name");
   conn.prepare("member_delete", "DELETE FROM group_members WHERE group_name = $1");
-  conn.prepare("member_insert",
-               "INSERT INTO group_members (group_name, member_kind, member) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
+  conn.prepare(
+      "member_insert",
+      "INSERT INTO group_members (group_name, member_kind, member) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING");
   // FOR SHARE: a concurrent delete of the member waits for this transaction, then sees its membership.
   conn.prepare("member_app_exists", "SELECT 1 FROM apps WHERE name = $1 AND deleted_at IS NULL FOR SHARE");
   conn.prepare("member_cron_exists",
                "SELECT 1 FROM objects WHERE kind = 'cron_job' AND name = $1 AND deleted_at IS NULL FOR SHARE");
   conn.prepare("object_lock",
-               "SELECT generation, body, " NEBULA_PG_MICROS("create_time") ", " NEBULA_PG_MICROS("update_time")
-               " FROM objects WHERE kind = $1 AND name = $2 AND deleted_at IS NULL FOR UPDATE");
+               "SELECT generation, body, " NEBULA_PG_MICROS("create_time") ", " NEBULA_PG_MICROS(
+                   "update_time") " FROM objects WHERE kind = $1 AND name = $2 AND deleted_at IS NULL FOR UPDATE");
   conn.prepare("object_update",
                "UPDATE objects SET generation = generation + 1, body = $3, update_time = now() "
                "WHERE kind = $1 AND name = $2 "
@@ -84,15 +85,17 @@ void ReleaseFromGroups(pqxx::work& tx, std::string_view member_kind, const std::
     std::string names;
     for (const auto& group : groups) names += (names.empty() ? "" : ", ") + QuoteForMessage(group);
     throw Error(ErrorCode::kFailedPrecondition,
-                label + " " + QuoteForMessage(member) + " is listed by device group" + (groups.size() > 1 ? "s " : " ") +
-                    names + "; remove it from them with UpdateDeviceGroup, or delete with force to drop it from them");
+                label + " " + QuoteForMessage(member) + " is listed by device group" +
+                    (groups.size() > 1 ? "s " : " ") + names +
+                    "; remove it from them with UpdateDeviceGroup, or delete with force to drop it from them");
   }
   const std::string kind(ResourceKindName(ResourceKind::kDeviceGroup));
   for (const auto& group : groups) {
     pqxx::result current = tx.exec_prepared("object_lock", kind, group);
     if (current.empty()) continue;  // deleted groups are unindexed; defensive
     std::string body = DeviceGroupBodyWithout(ObjectFromRow(group, current[0]).body, member_kind, member);
-    StoredObject changed = ObjectFromRow(group, tx.exec_prepared("object_update", kind, group, pqxx::binarystring(body))[0]);
+    StoredObject changed =
+        ObjectFromRow(group, tx.exec_prepared("object_update", kind, group, pqxx::binarystring(body))[0]);
     tx.exec_prepared("member_delete", group);
     for (const auto& app : MembersOfDeviceGroupBody(body).apps) tx.exec_prepared("member_insert", group, "app", app);
     for (const auto& job : MembersOfDeviceGroupBody(body).cron_jobs)
@@ -111,9 +114,9 @@ void IndexGroupMembers(pqxx::work& tx, const std::string& group, const std::stri
                             "app " + QuoteForMessage(members.apps[i]) + " does not exist; ListApps shows the apps"});
   for (size_t i = 0; i < members.cron_jobs.size(); ++i)
     if (tx.exec_prepared("member_cron_exists", members.cron_jobs[i]).empty())
-      violations.push_back({"device_group.cron_jobs[" + std::to_string(i) + "]",
-                            "cron job " + QuoteForMessage(members.cron_jobs[i]) +
-                                " does not exist; ListCronJobs shows the cron jobs"});
+      violations.push_back(
+          {"device_group.cron_jobs[" + std::to_string(i) + "]",
+           "cron job " + QuoteForMessage(members.cron_jobs[i]) + " does not exist; ListCronJobs shows the cron jobs"});
   if (!violations.empty()) throw InvalidRequest(std::move(violations));
   UnindexGroupMembers(tx, group);
   for (const auto& app : members.apps) tx.exec_prepared("member_insert", group, "app", app);

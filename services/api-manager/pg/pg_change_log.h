@@ -1,6 +1,6 @@
-// The shared tail of every PostgreSQL write transaction (docs/architecture.md "Write path"): the audit event, the outbox
-// records, the relay's wake-up, and the device-group membership rules that span apps, cron jobs and
-// groups (a delete must see, and possibly change, the groups in the same transaction).
+// The shared tail of every PostgreSQL write transaction (docs/architecture.md "Write path"): the audit event, the
+// outbox records, the relay's wake-up, and the device-group membership rules that span apps, cron jobs and groups (a
+// delete must see, and possibly change, the groups in the same transaction).
 #pragma once
 
 #include <string>

@@ -37,8 +37,8 @@ bool JumpApp(pqxx::work& tx, const std::string& name, const GenerationJump& jump
                    pqxx::binarystring(SerializeDeterministic(app.spec())), info.actor, deleted, int64_t{0});
   WriteAuditEvent(tx, info, "app", name, app.generation());
   if (r[0][5].as<bool>()) return true;  // inserted: a floor only, nothing to republish
-  QueueRecords(tx, deleted ? RecordsForAppDeletion(name, app.generation(), app.update_time())
-                           : RecordsForAppChange(app));
+  QueueRecords(tx,
+               deleted ? RecordsForAppDeletion(name, app.generation(), app.update_time()) : RecordsForAppChange(app));
   NotifyAppChange(tx, name, app.generation());
   return true;
 }

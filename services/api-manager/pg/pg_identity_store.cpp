@@ -26,7 +26,9 @@ constexpr const char* kGroupColumns =
         "g.update_time") ", "
     "ARRAY(SELECT m.user_name FROM identity_group_members m WHERE m.group_name = g.name ORDER BY m.position)";
 
-google::protobuf::Timestamp Time(const pqxx::field& field) { return TimeUtil::MicrosecondsToTimestamp(field.as<int64_t>()); }
+google::protobuf::Timestamp Time(const pqxx::field& field) {
+  return TimeUtil::MicrosecondsToTimestamp(field.as<int64_t>());
+}
 
 User UserFromRow(const pqxx::row& row) {
   User user;
@@ -102,8 +104,9 @@ std::string ArrayLiteral(const google::protobuf::RepeatedPtrField<std::string>& 
 // Never a secret: only names and generations go in.
 void Audit(pqxx::work& tx, const std::string& actor, const std::string& action, const std::string& kind,
            const std::string& name, int64_t generation = 0) {
-  tx.exec_params("INSERT INTO audit_events (actor, action, object_kind, object_name, generation) VALUES ($1,$2,$3,$4,$5)",
-                 actor, action, kind, name, generation);
+  tx.exec_params(
+      "INSERT INTO audit_events (actor, action, object_kind, object_name, generation) VALUES ($1,$2,$3,$4,$5)", actor,
+      action, kind, name, generation);
 }
 
 Error UserNotFound(const std::string& name) {
@@ -119,8 +122,8 @@ Error GroupNotFound(const std::string& name) {
 void CheckMembersExist(pqxx::work& tx, const UserGroup& group) {
   if (group.members().empty()) return;
   std::set<std::string> existing;
-  for (const auto& row : tx.exec_params("SELECT name FROM identity_users WHERE name = ANY($1::text[])",
-                                        ArrayLiteral(group.members())))
+  for (const auto& row :
+       tx.exec_params("SELECT name FROM identity_users WHERE name = ANY($1::text[])", ArrayLiteral(group.members())))
     existing.insert(row[0].as<std::string>());
   std::vector<FieldViolation> violations;
   for (int i = 0; i < group.members_size(); ++i)
@@ -140,7 +143,8 @@ void WriteMembers(pqxx::work& tx, const UserGroup& group) {
 }
 
 UserGroup ReadGroup(pqxx::transaction_base& tx, const std::string& name) {
-  auto rows = tx.exec_params(std::string("SELECT ") + kGroupColumns + " FROM identity_groups g WHERE g.name = $1", name);
+  auto rows =
+      tx.exec_params(std::string("SELECT ") + kGroupColumns + " FROM identity_groups g WHERE g.name = $1", name);
   if (rows.empty()) throw GroupNotFound(name);
   return GroupFromRow(rows[0]);
 }
@@ -193,11 +197,12 @@ User PgIdentityStore::CreateUser(const std::string& name, const std::string& pas
   pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     auto rows = tx.exec_params(std::string("INSERT INTO identity_users (name, password_hash) VALUES ($1, $2) "
-                                           "ON CONFLICT (name) DO NOTHING RETURNING ") + kUserColumns,
+                                           "ON CONFLICT (name) DO NOTHING RETURNING ") +
+                                   kUserColumns,
                                name, password_hash);
     if (rows.empty())
-      throw Error(ErrorCode::kAlreadyExists, "user " + QuoteForMessage(name) +
-                                                 " already exists; UpdateUser changes its password");
+      throw Error(ErrorCode::kAlreadyExists,
+                  "user " + QuoteForMessage(name) + " already exists; UpdateUser changes its password");
     out = UserFromRow(rows[0]);
     Audit(tx, actor, "CreateUser", "user", name);
     tx.commit();
@@ -220,9 +225,9 @@ std::vector<User> PgIdentityStore::ListUsers(const std::string& after, int limit
   pool_.Run([&](pqxx::connection& conn) {
     out.clear();
     pqxx::nontransaction tx(conn);
-    for (const auto& row : tx.exec_params(std::string("SELECT ") + kUserColumns +
-                                              " FROM identity_users WHERE name > $1 ORDER BY name LIMIT $2",
-                                          after, limit))
+    for (const auto& row : tx.exec_params(
+             std::string("SELECT ") + kUserColumns + " FROM identity_users WHERE name > $1 ORDER BY name LIMIT $2",
+             after, limit))
       out.push_back(UserFromRow(row));
   });
   return out;
@@ -233,7 +238,8 @@ User PgIdentityStore::SetPassword(const std::string& name, const std::string& pa
   pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
     auto rows = tx.exec_params(std::string("UPDATE identity_users SET password_hash = $2, update_time = now() "
-                                           "WHERE name = $1 RETURNING ") + kUserColumns,
+                                           "WHERE name = $1 RETURNING ") +
+                                   kUserColumns,
                                name, password_hash);
     if (rows.empty()) throw UserNotFound(name);
     out = UserFromRow(rows[0]);
@@ -271,7 +277,8 @@ Token PgIdentityStore::CreateToken(const Token& token, const std::string& secret
     auto rows = tx.exec_params(
         std::string("INSERT INTO identity_tokens (id, user_name, secret_hash, description, expire_time) "
                     "VALUES ($1, $2, $3, $4, CASE WHEN $5 = '' THEN NULL ELSE to_timestamp($5::bigint / 1e6) END) "
-                    "RETURNING ") + kTokenColumns,
+                    "RETURNING ") +
+            kTokenColumns,
         token.id(), token.user(), secret_hash, token.description(), expire_us);
     out = TokenFromRow(rows[0]).token;
     Audit(tx, actor, "CreateToken", "token", token.id());
@@ -313,8 +320,8 @@ UserGroup PgIdentityStore::CreateGroup(const UserGroup& group, const std::string
         "ON CONFLICT (name) DO NOTHING RETURNING name",
         group.name(), group.admin(), group.pruning_allowed(), pqxx::binarystring(GrantBytes(group)));
     if (rows.empty())
-      throw Error(ErrorCode::kAlreadyExists, "user group " + QuoteForMessage(group.name()) +
-                                                 " already exists; UpdateUserGroup changes it");
+      throw Error(ErrorCode::kAlreadyExists,
+                  "user group " + QuoteForMessage(group.name()) + " already exists; UpdateUserGroup changes it");
     CheckMembersExist(tx, group);
     WriteMembers(tx, group);
     out = ReadGroup(tx, group.name());
@@ -328,7 +335,8 @@ std::optional<UserGroup> PgIdentityStore::GetGroup(const std::string& name) {
   std::optional<UserGroup> out;
   pool_.Run([&](pqxx::connection& conn) {
     pqxx::nontransaction tx(conn);
-    auto rows = tx.exec_params(std::string("SELECT ") + kGroupColumns + " FROM identity_groups g WHERE g.name = $1", name);
+    auto rows =
+        tx.exec_params(std::string("SELECT ") + kGroupColumns + " FROM identity_groups g WHERE g.name = $1", name);
     if (!rows.empty()) out = GroupFromRow(rows[0]);
   });
   return out;
@@ -398,13 +406,15 @@ void PgIdentityStore::EnsureBootstrapAdmin(const BootstrapAdmin& admin) {
     if (group.empty()) {
       UserGroup empty;
       tx.exec_params(
-          "INSERT INTO identity_groups (name, admin, pruning_allowed, grants, generation) VALUES ($1, true, true, $2, 1)",
+          "INSERT INTO identity_groups (name, admin, pruning_allowed, grants, generation) VALUES ($1, true, true, $2, "
+          "1)",
           admin.group, pqxx::binarystring(GrantBytes(empty)));
       Audit(tx, actor, "CreateUserGroup", "user_group", admin.group, 1);
     } else if (!group[0][0].as<bool>()) {
-      tx.exec_params("UPDATE identity_groups SET admin = true, generation = generation + 1, update_time = now() "
-                     "WHERE name = $1",
-                     admin.group);
+      tx.exec_params(
+          "UPDATE identity_groups SET admin = true, generation = generation + 1, update_time = now() "
+          "WHERE name = $1",
+          admin.group);
       Audit(tx, actor, "UpdateUserGroup", "user_group", admin.group);
     }
     if (!tx.exec_params(
@@ -426,7 +436,8 @@ void PgIdentityStore::EnsureBootstrapAdmin(const BootstrapAdmin& admin) {
             "'bootstrap admin token')",
             *admin.token_id, admin.user, admin.token_secret_hash);
         Audit(tx, actor, "CreateToken", "token", *admin.token_id);
-      } else if (token[0][0].as<std::string>() != admin.user || token[0][1].as<std::string>() != admin.token_secret_hash) {
+      } else if (token[0][0].as<std::string>() != admin.user ||
+                 token[0][1].as<std::string>() != admin.token_secret_hash) {
         tx.exec_params("UPDATE identity_tokens SET user_name = $2, secret_hash = $3, expire_time = NULL WHERE id = $1",
                        *admin.token_id, admin.user, admin.token_secret_hash);
         Audit(tx, actor, "RotateToken", "token", *admin.token_id);

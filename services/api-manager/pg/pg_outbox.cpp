@@ -11,7 +11,8 @@ namespace nebula::api_manager {
 
 class PgOutbox::Listener final : public pqxx::notification_receiver {
  public:
-  Listener(pqxx::connection& conn, bool& notified) : pqxx::notification_receiver(conn, kOutboxChannel), notified_(notified) {}
+  Listener(pqxx::connection& conn, bool& notified)
+      : pqxx::notification_receiver(conn, kOutboxChannel), notified_(notified) {}
   void operator()(const std::string&, int) override { notified_ = true; }
 
  private:

@@ -51,8 +51,10 @@ void PgResourceStore::PrepareStatements(pqxx::connection& conn) {
   conn.prepare("object_insert_first",
                "INSERT INTO objects (kind, name, generation, body, create_time, update_time) "
                "VALUES ($1, $2, 1, $3, now(), now()) ON CONFLICT DO NOTHING RETURNING " OBJECT_COLUMNS);
-  conn.prepare("object_get", "SELECT " OBJECT_COLUMNS " FROM objects WHERE kind = $1 AND name = $2 AND deleted_at IS NULL");
-  conn.prepare("object_list", "SELECT " OBJECT_COLUMNS ", name FROM objects "
+  conn.prepare("object_get",
+               "SELECT " OBJECT_COLUMNS " FROM objects WHERE kind = $1 AND name = $2 AND deleted_at IS NULL");
+  conn.prepare("object_list", "SELECT " OBJECT_COLUMNS
+                              ", name FROM objects "
                               "WHERE kind = $1 AND deleted_at IS NULL AND name > $2 ORDER BY name LIMIT $3");
   conn.prepare("object_delete",
                "UPDATE objects SET generation = generation + 1, update_time = now(), deleted_at = now() "
@@ -68,7 +70,8 @@ StoredObject PgResourceStore::Create(ResourceKind kind, const std::string& name,
   StoredObject object;
   pool_.Run([&](pqxx::connection& conn) {
     pqxx::work tx(conn);
-    pqxx::result r = tx.exec_prepared("object_create", std::string(ResourceKindName(kind)), name, pqxx::binarystring(body));
+    pqxx::result r =
+        tx.exec_prepared("object_create", std::string(ResourceKindName(kind)), name, pqxx::binarystring(body));
     if (r.empty())
       throw Error(ErrorCode::kAlreadyExists, Label(kind) + " " + QuoteForMessage(name) +
                                                  " already exists; change it with an update, or delete it first");

@@ -40,8 +40,7 @@ void PgWorkerStore::PrepareStatements(pqxx::connection& conn) {
                "errors) VALUES ($1, $2, $3, $4, $5, $6)");
   conn.prepare("worker_delete", "DELETE FROM workers WHERE id = $1");
   conn.prepare("worker_get", "SELECT report, last_seen_us FROM workers WHERE id = $1");
-  conn.prepare("worker_list",
-               "SELECT report, last_seen_us FROM workers WHERE id > $1 ORDER BY id LIMIT $2");
+  conn.prepare("worker_list", "SELECT report, last_seen_us FROM workers WHERE id > $1 ORDER BY id LIMIT $2");
   conn.prepare("worker_hosts_of",
                "SELECT a.worker_id, a.observed_generation, a.converged_generation, a.errors, w.hostname, "
                "w.last_seen_us FROM worker_apps a JOIN workers w ON w.id = a.worker_id WHERE a.app = $1 "

@@ -1,6 +1,6 @@
-// Moves outbox rows to nebula.desired (docs/architecture.md "Write path".2): exactly one active relay across replicas (the
-// others stand by and retry), batches in id order, delete only what was delivered, woken by writers
-// with a slow poll as a safety net. Kafka being down only makes the outbox grow.
+// Moves outbox rows to nebula.desired (docs/architecture.md "Write path".2): exactly one active relay across replicas
+// (the others stand by and retry), batches in id order, delete only what was delivered, woken by writers with a slow
+// poll as a safety net. Kafka being down only makes the outbox grow.
 #pragma once
 
 #include <chrono>
@@ -19,9 +19,9 @@ namespace nebula::api_manager {
 struct RelaySettings {
   std::string topic;
   size_t batch_size = 256;
-  std::chrono::milliseconds poll_interval{2000};   // safety net for a missed notification
-  std::chrono::milliseconds standby_retry{1000};   // how often a standby replica tries to lead
-  std::chrono::milliseconds wait_slice{250};       // bounds the reaction time to a stop request
+  std::chrono::milliseconds poll_interval{2000};  // safety net for a missed notification
+  std::chrono::milliseconds standby_retry{1000};  // how often a standby replica tries to lead
+  std::chrono::milliseconds wait_slice{250};      // bounds the reaction time to a stop request
   // Set: every record's value is a SignedRecord by this key (common/signing/record_signature.h).
   std::optional<signing::SigningKey> signing_key;
 };

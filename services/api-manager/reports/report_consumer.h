@@ -1,7 +1,7 @@
-// Folds nebula.reports into the WorkerStore (docs/architecture.md "One schema"). The records come from a ReportSource (Kafka
-// in production, kafka_report_source.h); a record is acknowledged only after it was stored, so a
-// database outage delays folding but loses nothing. Folding is idempotent and refuses older reports,
-// so records delivered twice (after a rebalance or restart) do no harm.
+// Folds nebula.reports into the WorkerStore (docs/architecture.md "One schema"). The records come from a ReportSource
+// (Kafka in production, kafka_report_source.h); a record is acknowledged only after it was stored, so a database outage
+// delays folding but loses nothing. Folding is idempotent and refuses older reports, so records delivered twice (after
+// a rebalance or restart) do no harm.
 #pragma once
 
 #include <chrono>

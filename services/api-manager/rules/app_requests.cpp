@@ -21,7 +21,6 @@ void Append(std::vector<FieldViolation>& to, std::vector<FieldViolation> from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
 }
 
-
 std::vector<FieldViolation> MaskViolations(const google::protobuf::FieldMask& mask) {
   std::vector<FieldViolation> violations;
   if (mask.paths_size() > kMaxMaskPaths)
@@ -31,11 +30,14 @@ std::vector<FieldViolation> MaskViolations(const google::protobuf::FieldMask& ma
     const std::string& path = mask.paths(i);
     std::string field = "update_mask.paths[" + std::to_string(i) + "]";
     if (path != "spec" && path.rfind("spec.", 0) != 0) {
-      violations.push_back({field, "only the spec can be updated: use \"spec\" or paths under it such as "
-                                   "\"spec.image\" or \"spec.env\"; got " + QuoteForMessage(path)});
+      violations.push_back({field,
+                            "only the spec can be updated: use \"spec\" or paths under it such as "
+                            "\"spec.image\" or \"spec.env\"; got " +
+                                QuoteForMessage(path)});
     } else if (!FieldMaskUtil::IsValidPath<nebula::v1::App>(path)) {
-      violations.push_back({field, QuoteForMessage(path) + " is not a field of App (paths use proto field names, "
-                                   "e.g. \"spec.containers_per\", and cannot reach into lists or maps)"});
+      violations.push_back({field, QuoteForMessage(path) +
+                                       " is not a field of App (paths use proto field names, "
+                                       "e.g. \"spec.containers_per\", and cannot reach into lists or maps)"});
     }
   }
   return violations;
@@ -52,8 +54,8 @@ Error InvalidRequest(std::vector<FieldViolation> violations) {
   if (violations.size() > kMaxReportedViolations) {
     size_t more = violations.size() - (kMaxReportedViolations - 1);
     violations.resize(kMaxReportedViolations - 1);
-    violations.push_back({violations.front().field, "and " + std::to_string(more) +
-                                                        " more problems; fix these first to see the rest"});
+    violations.push_back(
+        {violations.front().field, "and " + std::to_string(more) + " more problems; fix these first to see the rest"});
   }
   return InvalidArgument(std::move(violations));
 }
@@ -76,8 +78,9 @@ void CheckUpdateRequest(const nebula::v1::UpdateAppRequest& request) {
   if (request.update_mask().paths_size() > 0) {
     Append(violations, MaskViolations(request.update_mask()));
   } else if (!request.app().has_spec()) {
-    violations.push_back({"app.spec", "is required when update_mask is empty (the spec is replaced as a whole); "
-                                      "to change single fields list them in update_mask, e.g. \"spec.image\""});
+    violations.push_back({"app.spec",
+                          "is required when update_mask is empty (the spec is replaced as a whole); "
+                          "to change single fields list them in update_mask, e.g. \"spec.image\""});
   } else {
     Append(violations, ValidateAppSpec(NormalizeSpec(request.app().spec()), "app.spec"));
   }
@@ -92,10 +95,11 @@ void CheckDeleteRequest(const nebula::v1::DeleteAppRequest& request) {
 
 void CheckExpectedGeneration(std::string_view name, int64_t expected, int64_t actual, std::string_view kind) {
   if (expected == 0 || expected == actual) return;
-  throw Error(ErrorCode::kAborted, std::string(kind) + " " + QuoteForMessage(name) + " is at generation " + std::to_string(actual) +
-                                       ", not the expected " + std::to_string(expected) +
+  throw Error(ErrorCode::kAborted, std::string(kind) + " " + QuoteForMessage(name) + " is at generation " +
+                                       std::to_string(actual) + ", not the expected " + std::to_string(expected) +
                                        "; someone changed it since you read it: read it again, reapply your change "
-                                       "and send expected_generation " + std::to_string(actual));
+                                       "and send expected_generation " +
+                                       std::to_string(actual));
 }
 
 void CheckAppVerbRequest(std::string_view name, int64_t expected_generation) {
@@ -107,8 +111,10 @@ void CheckAppVerbRequest(std::string_view name, int64_t expected_generation) {
 void CheckRollbackRequest(const nebula::v1::RollbackAppRequest& request) {
   std::vector<FieldViolation> violations = ValidateAppName(request.name(), "name");
   if (request.generation() <= 0)
-    violations.push_back({"generation", "required: the generation whose spec to restore (ListAppRevisions shows "
-                                        "them); got " + std::to_string(request.generation())});
+    violations.push_back({"generation",
+                          "required: the generation whose spec to restore (ListAppRevisions shows "
+                          "them); got " +
+                              std::to_string(request.generation())});
   Append(violations, ExpectedGenerationViolations(request.expected_generation()));
   ThrowIfAny(std::move(violations));
 }
@@ -129,7 +135,8 @@ nebula::v1::AppSpec SpecPulled(nebula::v1::AppSpec spec) {
   return spec;
 }
 
-nebula::v1::AppSpec SpecForRollback(std::string_view name, int64_t generation, const std::optional<Revision>& revision) {
+nebula::v1::AppSpec SpecForRollback(std::string_view name, int64_t generation,
+                                    const std::optional<Revision>& revision) {
   if (!revision)
     throw Error(ErrorCode::kNotFound, "app " + QuoteForMessage(name) + " never had generation " +
                                           std::to_string(generation) + "; ListAppRevisions shows its generations");

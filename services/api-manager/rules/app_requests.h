@@ -67,8 +67,7 @@ std::string EncodeNumberPageToken(int64_t last);
 int64_t DecodeNumberPageToken(std::string_view token, std::string_view list);
 
 // Throws ABORTED unless expected is 0 or equals actual.
-void CheckExpectedGeneration(std::string_view name, int64_t expected, int64_t actual,
-                             std::string_view kind = "app");
+void CheckExpectedGeneration(std::string_view name, int64_t expected, int64_t actual, std::string_view kind = "app");
 
 // The spec an UpdateApp request leaves behind: the request's spec (no mask), or the current spec
 // with the masked "spec.*" paths replaced from the request (replace, not merge, for messages,

@@ -155,7 +155,8 @@ CronParseResult ParseCronSchedule(std::string_view expression, std::string_view 
   std::vector<std::string_view> parts = SplitFields(expression);
   if (parts.size() != 5) {
     fail("a schedule has 5 fields (minute hour day-of-month month day-of-week, e.g. \"*/5 * * * *\"); got " +
-         std::to_string(parts.size()) + (expression.empty() ? " (it is required)" : " in " + QuoteForMessage(expression)));
+         std::to_string(parts.size()) +
+         (expression.empty() ? " (it is required)" : " in " + QuoteForMessage(expression)));
     return result;
   }
   std::array<std::vector<bool>, 5> bits;

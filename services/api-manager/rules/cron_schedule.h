@@ -31,7 +31,7 @@ struct CronSchedule {
 };
 
 struct CronParseResult {
-  std::optional<CronSchedule> schedule;     // set iff violations is empty
+  std::optional<CronSchedule> schedule;    // set iff violations is empty
   std::vector<FieldViolation> violations;  // field = the given field; the description names the cron field
 };
 

@@ -1,7 +1,7 @@
-// The nebula.desired records of an app change (docs/architecture.md "Write path"), as they are queued in the outbox: key
-// app/<name>, value a serialized DesiredState. A deletion is a deleted=true envelope at the new
-// generation followed by a tombstone, so compaction eventually drops the key while readers that
-// are online see the deletion with its generation.
+// The nebula.desired records of an app change (docs/architecture.md "Write path"), as they are queued in the outbox:
+// key app/<name>, value a serialized DesiredState. A deletion is a deleted=true envelope at the new generation followed
+// by a tombstone, so compaction eventually drops the key while readers that are online see the deletion with its
+// generation.
 #pragma once
 
 #include <cstdint>

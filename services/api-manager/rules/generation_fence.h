@@ -39,8 +39,8 @@ struct KeyedObject {
 // nullopt for a key this API never writes (another prefix, or a name it would refuse).
 std::optional<KeyedObject> ObjectOfKey(const std::string& key);
 
-// Keys this API writes (ObjectOfKey) whose stored generation is below the published one, in key order. A key equal on both sides,
-// or ahead in the database (its records are still in the outbox), needs nothing.
+// Keys this API writes (ObjectOfKey) whose stored generation is below the published one, in key order. A key equal on
+// both sides, or ahead in the database (its records are still in the outbox), needs nothing.
 std::vector<GenerationJump> PlanGenerationJumps(const GenerationsByKey& published, const GenerationsByKey& stored);
 
 // The generation a record on nebula.desired carries: its DesiredState's, or nullopt for a tombstone

@@ -50,9 +50,9 @@ bool Base64UrlDecode(std::string_view in, std::string& out) {
 }
 
 Error BadToken(std::string_view list) {
-  return InvalidArgument({{"page_token", "is not a token this server issued; pass next_page_token from the previous " +
-                                             std::string(list) +
-                                             " response unchanged, or leave it empty for the first page"}});
+  return InvalidArgument(
+      {{"page_token", "is not a token this server issued; pass next_page_token from the previous " + std::string(list) +
+                          " response unchanged, or leave it empty for the first page"}});
 }
 
 }  // namespace

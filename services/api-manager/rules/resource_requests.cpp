@@ -61,8 +61,8 @@ std::vector<FieldViolation> NameListViolations(const google::protobuf::RepeatedP
     std::string item = field + "[" + std::to_string(i) + "]";
     Append(violations, NameViolations(names[i], item, label));
     if (!seen.insert(names[i]).second)
-      violations.push_back({item, QuoteForMessage(names[i]) + " is listed twice; list each " + std::string(label) +
-                                      " once"});
+      violations.push_back(
+          {item, QuoteForMessage(names[i]) + " is listed twice; list each " + std::string(label) + " once"});
   }
   return violations;
 }
@@ -150,7 +150,8 @@ std::string DeviceGroupBody(const DeviceGroup& group) {
   return SerializeDeterministic(body);
 }
 
-std::string DeviceGroupBodyAfterUpdate(const StoredObject& current, const nebula::v1::UpdateDeviceGroupRequest& request) {
+std::string DeviceGroupBodyAfterUpdate(const StoredObject& current,
+                                       const nebula::v1::UpdateDeviceGroupRequest& request) {
   DeviceGroup group = ParseGroupBody(current.body);
   const auto& mask = request.update_mask();
   auto masked = [&](const char* path) {
@@ -257,7 +258,8 @@ std::string GlobalBodyPruned(const StoredObject& current) {
 
 nebula::v1::GlobalSettings GlobalFromStored(const StoredObject& stored) {
   nebula::v1::GlobalSettings global;
-  if (!global.ParseFromString(stored.body)) throw Error(ErrorCode::kInternal, "the stored global settings are unreadable");
+  if (!global.ParseFromString(stored.body))
+    throw Error(ErrorCode::kInternal, "the stored global settings are unreadable");
   return global;
 }
 

@@ -28,7 +28,8 @@ void CheckUpdateDeviceGroupRequest(const nebula::v1::UpdateDeviceGroupRequest& r
 std::vector<FieldViolation> GroupMemberViolations(const nebula::v1::DeviceGroup& group, std::string_view prefix);
 
 std::string DeviceGroupBody(const nebula::v1::DeviceGroup& group);
-std::string DeviceGroupBodyAfterUpdate(const StoredObject& current, const nebula::v1::UpdateDeviceGroupRequest& request);
+std::string DeviceGroupBodyAfterUpdate(const StoredObject& current,
+                                       const nebula::v1::UpdateDeviceGroupRequest& request);
 std::string DeviceGroupBodyPruned(const StoredObject& current);
 // The body without the app (member_kind "app") or cron job ("cron_job") named member.
 std::string DeviceGroupBodyWithout(const std::string& body, std::string_view member_kind, std::string_view member);

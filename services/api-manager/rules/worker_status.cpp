@@ -50,7 +50,7 @@ FoldedReport FoldReport(const WorkerReport& report, Micros received) {
 Worker::State WorkerState(Micros last_seen, Micros now, std::chrono::seconds lost_after) {
   const Micros silent = now - last_seen;
   return silent > std::chrono::duration_cast<std::chrono::microseconds>(lost_after).count() ? Worker::LOST
-                                                                                             : Worker::ONLINE;
+                                                                                            : Worker::ONLINE;
 }
 
 Worker WorkerFromStored(const std::string& report, Micros last_seen, Micros now, std::chrono::seconds lost_after) {
@@ -127,7 +127,8 @@ AppStatus ComputeAppStatus(const std::string& app, int64_t generation, const std
   return status;
 }
 
-std::vector<std::string> UnknownApps(const nebula::v1::Worker& worker, const std::function<bool(const std::string&)>& known) {
+std::vector<std::string> UnknownApps(const nebula::v1::Worker& worker,
+                                     const std::function<bool(const std::string&)>& known) {
   std::vector<std::string> unknown;
   for (const auto& report : worker.app_reports()) {
     if (report.app().empty() || known(report.app())) continue;

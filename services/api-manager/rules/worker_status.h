@@ -1,6 +1,6 @@
-// Workers and rollout status from the reports agents publish to nebula.reports (docs/architecture.md "One schema"). Pure:
-// the store keeps rows, these functions decide what the rows mean. A worker's state is computed at
-// read time from last_seen, so nothing has to run to mark silent workers LOST.
+// Workers and rollout status from the reports agents publish to nebula.reports (docs/architecture.md "One schema").
+// Pure: the store keeps rows, these functions decide what the rows mean. A worker's state is computed at read time from
+// last_seen, so nothing has to run to mark silent workers LOST.
 #pragma once
 
 #include <chrono>
@@ -30,8 +30,8 @@ struct FoldedReport {
   std::string worker_id;
   std::string hostname;
   Micros last_seen = 0;
-  std::string report;              // the report, serialized deterministically
-  std::vector<HostAppRow> apps;    // one per app the worker lists (or reports on), by app name
+  std::string report;            // the report, serialized deterministically
+  std::vector<HostAppRow> apps;  // one per app the worker lists (or reports on), by app name
 };
 
 // A host's row joined with its worker, as GetAppStatus reads it.

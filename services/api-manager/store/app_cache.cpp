@@ -59,7 +59,7 @@ int64_t AppCache::GenerationOf(const std::string& name) const {
 }
 
 std::optional<std::shared_ptr<const nebula::v1::App>> AppCache::Find(const std::string& name,
-                                                                      Clock::time_point now) const {
+                                                                     Clock::time_point now) const {
   std::shared_lock lock(mutex_);
   if (!Fresh(now)) return std::nullopt;
   auto it = entries_.find(name);

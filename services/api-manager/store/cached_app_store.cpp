@@ -36,8 +36,8 @@ void CachedAppStore::Run(std::stop_token stop) {
       RunSession(stop);
     } catch (const std::exception& e) {
       was_serving = Serving();
-      spdlog::warn("app cache: {}; reads go to the database until the cache is reloaded (retrying in {} ms)",
-                   e.what(), backoff.count());
+      spdlog::warn("app cache: {}; reads go to the database until the cache is reloaded (retrying in {} ms)", e.what(),
+                   backoff.count());
     }
     cache_.Clear();
     try {

@@ -31,7 +31,9 @@ class ErrorLogger : public RdKafka::EventCb {
 class KafkaGroupReader final : public GroupReader {
  public:
   explicit KafkaGroupReader(const GroupReaderOptions& options)
-      : events_(options.log_name), topic_(options.topic), log_name_(options.log_name),
+      : events_(options.log_name),
+        topic_(options.topic),
+        log_name_(options.log_name),
         max_batch_(std::max<size_t>(1, options.max_batch)) {
     std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     std::map<std::string, std::string> settings = {

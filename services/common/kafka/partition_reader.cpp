@@ -55,8 +55,7 @@ class EventLogger : public RdKafka::EventCb {
           spdlog::warn("kafka: {}: {}", event.fac(), event.str());
         }
         break;
-      default:
-        break;
+      default: break;
     }
   }
   LogThrottle throttle;
@@ -73,7 +72,7 @@ struct PartitionReader::Impl {
   std::set<std::string, std::less<>> keys;
   EventLogger events;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer;
-  std::unique_ptr<RdKafka::Topic> topic;  // handle for metadata requests
+  std::unique_ptr<RdKafka::Topic> topic;       // handle for metadata requests
   rd_kafka_queue_t* consumer_queue = nullptr;  // what consume() waits on; Wake() yields it
 
   std::mutex wake_mutex;
@@ -109,13 +108,15 @@ struct PartitionReader::Impl {
     const auto err = consumer->metadata(false, topic.get(), &raw, std::max(Millis(timeout), 100));
     std::unique_ptr<RdKafka::Metadata> metadata(raw);
     if (err != RdKafka::ERR_NO_ERROR) {
-      if (throttle.Allow("metadata")) spdlog::warn("kafka: no metadata for {}: {} (retrying)", options.topic, RdKafka::err2str(err));
+      if (throttle.Allow("metadata"))
+        spdlog::warn("kafka: no metadata for {}: {} (retrying)", options.topic, RdKafka::err2str(err));
       return 0;
     }
     for (const auto* t : *metadata->topics()) {
       if (t->topic() != options.topic) continue;
       if (t->err() != RdKafka::ERR_NO_ERROR || t->partitions()->empty()) {
-        if (throttle.Allow("topic")) spdlog::info("kafka: waiting for topic {} ({})", options.topic, RdKafka::err2str(t->err()));
+        if (throttle.Allow("topic"))
+          spdlog::info("kafka: waiting for topic {} ({})", options.topic, RdKafka::err2str(t->err()));
         return 0;
       }
       return static_cast<int32_t>(t->partitions()->size());
@@ -230,13 +231,10 @@ struct PartitionReader::Impl {
         if (targets.count(msg.partition())) reached.insert(msg.partition());
         UpdateCaughtUp();
         return true;
-      case RdKafka::ERR__TIMED_OUT:
-        return false;
+      case RdKafka::ERR__TIMED_OUT: return false;
       case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
       case RdKafka::ERR__UNKNOWN_TOPIC:
-      case RdKafka::ERR__UNKNOWN_PARTITION:
-        Unassign(msg.errstr());
-        return false;
+      case RdKafka::ERR__UNKNOWN_PARTITION: Unassign(msg.errstr()); return false;
       default:
         if (throttle.Allow("consume:" + std::to_string(msg.err()))) {
           spdlog::warn("kafka: reading {}: {} (retrying)", options.topic, msg.errstr());

@@ -54,8 +54,7 @@ class EventLogger : public RdKafka::EventCb {
         level = event.severity() <= RdKafka::Event::EVENT_SEVERITY_CRITICAL ? spdlog::level::err : spdlog::level::debug;
         kind = -100000 - static_cast<int>(event.severity());
         break;
-      default:
-        return;
+      default: return;
     }
     std::lock_guard lock(mutex_);  // log events arrive on librdkafka's own threads
     auto now = std::chrono::steady_clock::now();
@@ -112,8 +111,8 @@ class KafkaRecordProducer final : public RecordProducer {
   explicit KafkaRecordProducer(ProducerSettings settings) : settings_(std::move(settings)) {
     for (const auto& [name, value] : settings_.properties)
       if (kFixedProperties.count(name))
-        throw Error(ErrorCode::kInvalidArgument, "kafka property " + name +
-                                                     " cannot be overridden: the outbox relay relies on its value");
+        throw Error(ErrorCode::kInvalidArgument,
+                    "kafka property " + name + " cannot be overridden: the outbox relay relies on its value");
     producer_ = Create();  // fail fast on bad properties
   }
 
@@ -153,8 +152,7 @@ class KafkaRecordProducer final : public RecordProducer {
         size_t length = record.value ? record.value->size() : 0;
         err = producer_->produce(topic_name, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY, payload,
                                  length, record.key.data(), record.key.size(), 0, reinterpret_cast<void*>(id));
-        if (err != RdKafka::ERR__QUEUE_FULL || stop.stop_requested() ||
-            std::chrono::steady_clock::now() >= deadline)
+        if (err != RdKafka::ERR__QUEUE_FULL || stop.stop_requested() || std::chrono::steady_clock::now() >= deadline)
           break;
         producer_->poll(int(kPollInterval.count()));  // drain reports to make room
       }

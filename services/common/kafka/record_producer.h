@@ -1,6 +1,6 @@
-// Producing ordered batches of keyed records with a delivery report for every record (docs/architecture.md "Write path").
-// librdkafka's flush() reports success even when messages timed out, so callers must never infer
-// delivery from it; Produce() waits for each report instead.
+// Producing ordered batches of keyed records with a delivery report for every record (docs/architecture.md "Write
+// path"). librdkafka's flush() reports success even when messages timed out, so callers must never infer delivery from
+// it; Produce() waits for each report instead.
 #pragma once
 
 #include <chrono>

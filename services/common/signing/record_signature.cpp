@@ -24,8 +24,8 @@ void EnsureSodium() {
 bool ValidKeyId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -62,8 +62,7 @@ void ForEachKeyLine(std::string_view text, std::string_view source, Visit visit)
     words >> tag;
     if (tag.empty() || tag[0] == '#') continue;
     words >> id >> key >> extra;
-    if (key.empty() || !extra.empty())
-      throw LineError(source, number, "expected \"<type> <key-id> <base64 key>\"");
+    if (key.empty() || !extra.empty()) throw LineError(source, number, "expected \"<type> <key-id> <base64 key>\"");
     if (!ValidKeyId(id)) throw LineError(source, number, "key id \"" + id + "\" must be 1-64 of A-Z a-z 0-9 . _ -");
     visit(tag, id, key, number);
   }
@@ -96,7 +95,8 @@ std::string TrustedIds(const std::vector<PublicKey>& trusted) {
 
 KeyPair GenerateKeyPair(const std::string& id) {
   EnsureSodium();
-  if (!ValidKeyId(id)) throw Error(ErrorCode::kInvalidArgument, "key id \"" + id + "\" must be 1-64 of A-Z a-z 0-9 . _ -");
+  if (!ValidKeyId(id))
+    throw Error(ErrorCode::kInvalidArgument, "key id \"" + id + "\" must be 1-64 of A-Z a-z 0-9 . _ -");
   KeyPair pair;
   pair.secret.id = id;
   randombytes_buf(pair.secret.seed.data(), pair.secret.seed.size());
@@ -182,8 +182,8 @@ OpenedRecord OpenRecord(const std::vector<PublicKey>& trusted, std::string_view 
   nebula::v1::SignedRecord record;
   if (!record.ParseFromArray(value.data(), static_cast<int>(value.size())) || record.payload().empty() ||
       record.signature().empty())
-    return {std::nullopt, "unsigned: this agent only applies records signed by a key it trusts (" +
-                              TrustedIds(trusted) + ")"};
+    return {std::nullopt,
+            "unsigned: this agent only applies records signed by a key it trusts (" + TrustedIds(trusted) + ")"};
   const PublicKey* key = nullptr;
   for (const auto& candidate : trusted)
     if (candidate.id == record.key_id()) key = &candidate;

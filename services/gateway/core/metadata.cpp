@@ -28,12 +28,30 @@ std::string Lower(std::string_view s) {
 }
 
 bool IsPermanentHeader(const std::string& canonical) {
-  static const char* const kPermanent[] = {
-      "Accept",         "Accept-Charset",         "Accept-Language",   "Accept-Ranges",       "Authorization",
-      "Cache-Control",  "Content-Type",           "Cookie",            "Date",                "Expect",
-      "From",           "Host",                   "If-Match",          "If-Modified-Since",   "If-None-Match",
-      "If-Schedule-Tag-Match", "If-Unmodified-Since", "Max-Forwards", "Origin",             "Pragma",
-      "Referer",        "User-Agent",             "Via",               "Warning"};
+  static const char* const kPermanent[] = {"Accept",
+                                           "Accept-Charset",
+                                           "Accept-Language",
+                                           "Accept-Ranges",
+                                           "Authorization",
+                                           "Cache-Control",
+                                           "Content-Type",
+                                           "Cookie",
+                                           "Date",
+                                           "Expect",
+                                           "From",
+                                           "Host",
+                                           "If-Match",
+                                           "If-Modified-Since",
+                                           "If-None-Match",
+                                           "If-Schedule-Tag-Match",
+                                           "If-Unmodified-Since",
+                                           "Max-Forwards",
+                                           "Origin",
+                                           "Pragma",
+                                           "Referer",
+                                           "User-Agent",
+                                           "Via",
+                                           "Warning"};
   return std::any_of(std::begin(kPermanent), std::end(kPermanent), [&](const char* h) { return canonical == h; });
 }
 
@@ -123,11 +141,13 @@ std::variant<IncomingCall, std::string> MapIncomingHeaders(const std::vector<Hea
     call.metadata.emplace_back("x-forwarded-host", std::string(host));
   }
   if (!remote_ip.empty()) {
-    call.metadata.emplace_back("x-forwarded-for",
-                               forwarded_for.empty() ? std::string(remote_ip) : forwarded_for + ", " + std::string(remote_ip));
+    call.metadata.emplace_back("x-forwarded-for", forwarded_for.empty()
+                                                      ? std::string(remote_ip)
+                                                      : forwarded_for + ", " + std::string(remote_ip));
   }
   // gRPC rejects text values it cannot carry; drop forwarded values that are not printable ASCII.
-  std::erase_if(call.metadata, [](const auto& kv) { return !EndsWith(kv.first, "-bin") && !IsValidTextValue(kv.second); });
+  std::erase_if(call.metadata,
+                [](const auto& kv) { return !EndsWith(kv.first, "-bin") && !IsValidTextValue(kv.second); });
   return call;
 }
 

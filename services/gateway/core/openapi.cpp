@@ -93,12 +93,16 @@ class Builder {
     switch (field.type()) {
       case FD::TYPE_DOUBLE: return {{"type", "number"}, {"format", "double"}};
       case FD::TYPE_FLOAT: return {{"type", "number"}, {"format", "float"}};
-      case FD::TYPE_INT64: case FD::TYPE_SINT64: case FD::TYPE_SFIXED64:
-        return {{"type", "string"}, {"format", "int64"}};
-      case FD::TYPE_UINT64: case FD::TYPE_FIXED64: return {{"type", "string"}, {"format", "uint64"}};
-      case FD::TYPE_INT32: case FD::TYPE_SINT32: case FD::TYPE_SFIXED32:
-        return {{"type", "integer"}, {"format", "int32"}};
-      case FD::TYPE_UINT32: case FD::TYPE_FIXED32: return {{"type", "integer"}, {"format", "int64"}};
+      case FD::TYPE_INT64:
+      case FD::TYPE_SINT64:
+      case FD::TYPE_SFIXED64: return {{"type", "string"}, {"format", "int64"}};
+      case FD::TYPE_UINT64:
+      case FD::TYPE_FIXED64: return {{"type", "string"}, {"format", "uint64"}};
+      case FD::TYPE_INT32:
+      case FD::TYPE_SINT32:
+      case FD::TYPE_SFIXED32: return {{"type", "integer"}, {"format", "int32"}};
+      case FD::TYPE_UINT32:
+      case FD::TYPE_FIXED32: return {{"type", "integer"}, {"format", "int64"}};
       case FD::TYPE_BOOL: return {{"type", "boolean"}};
       case FD::TYPE_STRING: return {{"type", "string"}};
       case FD::TYPE_BYTES: return {{"type", "string"}, {"format", "byte"}};
@@ -112,7 +116,8 @@ class Builder {
         }
         return {{"$ref", "#/definitions/" + name}};
       }
-      case FD::TYPE_MESSAGE: case FD::TYPE_GROUP: return MessageRef(*field.message_type());
+      case FD::TYPE_MESSAGE:
+      case FD::TYPE_GROUP: return MessageRef(*field.message_type());
     }
     return Json::object();
   }
@@ -163,9 +168,8 @@ std::string OpenApiJson(const RouteTable& routes, const std::string& title) {
       parameters.push_back({{"name", var.field_path}, {"in", "path"}, {"required", true}, {"type", "string"}});
     }
     if (!route.body.empty()) {
-      Json schema = route.body == "*"
-                        ? builder.MessageRef(*m.input_type())
-                        : builder.SchemaOf(*m.input_type()->FindFieldByName(route.body));
+      Json schema = route.body == "*" ? builder.MessageRef(*m.input_type())
+                                      : builder.SchemaOf(*m.input_type()->FindFieldByName(route.body));
       parameters.push_back({{"name", "body"}, {"in", "body"}, {"required", true}, {"schema", schema}});
     }
     if (route.body != "*") {
@@ -195,9 +199,10 @@ std::string OpenApiJson(const RouteTable& routes, const std::string& title) {
                    {"title", "Stream result of " + m.output_type()->full_name()},
                    {"properties", {{"result", ok_schema}, {"error", {{"$ref", "#/definitions/rpcStatus"}}}}}};
     }
-    op["responses"] = {{"200", {{"description", "A successful response."}, {"schema", ok_schema}}},
-                       {"default", {{"description", "An unexpected error response."},
-                                    {"schema", {{"$ref", "#/definitions/rpcStatus"}}}}}};
+    op["responses"] = {
+        {"200", {{"description", "A successful response."}, {"schema", ok_schema}}},
+        {"default",
+         {{"description", "An unexpected error response."}, {"schema", {{"$ref", "#/definitions/rpcStatus"}}}}}};
     op["tags"] = Json::array({m.service()->name()});
     paths[OpenApiPath(route.path.text())][Lower(route.http_method)] = op;
   }

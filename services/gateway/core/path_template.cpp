@@ -30,18 +30,30 @@ std::size_t FirstNonPChar(const std::string& t) {
     const char c = t[i];
     if (IsAlpha(c) || IsDigit(c)) continue;
     switch (c) {
-      case '-': case '.': case '_': case '~':
-      case '!': case '$': case '&': case '\'': case '(': case ')': case '*': case '+': case ',':
-      case ';': case '=': case ':': case '@':
-        continue;
+      case '-':
+      case '.':
+      case '_':
+      case '~':
+      case '!':
+      case '$':
+      case '&':
+      case '\'':
+      case '(':
+      case ')':
+      case '*':
+      case '+':
+      case ',':
+      case ';':
+      case '=':
+      case ':':
+      case '@': continue;
       case '%':
         if (i + 2 < t.size() + 0 && IsHex(t[i + 1]) && IsHex(t[i + 2])) {
           i += 2;
           continue;
         }
         return i;
-      default:
-        return i;
+      default: return i;
     }
   }
   return std::string::npos;
@@ -262,14 +274,16 @@ MatchOutcome PathTemplate::Match(std::string_view path) const {
     // mux.go: the verb must be a ":verb" suffix of the last component, with something before it.
     std::string_view& last = components.back();
     const std::size_t suffix = verb_.size() + 1;
-    if (last.size() <= suffix || last.substr(last.size() - suffix, 1) != ":" || last.substr(last.size() - verb_.size()) != verb_) {
+    if (last.size() <= suffix || last.substr(last.size() - suffix, 1) != ":" ||
+        last.substr(last.size() - verb_.size()) != verb_) {
       return NoMatch{};
     }
     last.remove_suffix(suffix);
   }
 
-  const auto deep = std::find_if(segments_.begin(), segments_.end(),
-                                 [](const TemplateSegment& s) { return s.kind == TemplateSegment::Kind::kDeepWildcard; });
+  const auto deep = std::find_if(segments_.begin(), segments_.end(), [](const TemplateSegment& s) {
+    return s.kind == TemplateSegment::Kind::kDeepWildcard;
+  });
   const std::size_t tail = deep == segments_.end() ? 0 : static_cast<std::size_t>(segments_.end() - deep) - 1;
   const std::size_t n = components.size();
   std::vector<std::string> values(segments_.size());

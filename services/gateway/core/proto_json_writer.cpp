@@ -67,8 +67,9 @@ void AppendFloat(Float value, std::string& out) {
   const Float magnitude = std::fabs(value);
   const bool exponent = magnitude != 0 && (magnitude < Float(1e-6) || magnitude >= Float(1e21));
   char buf[64];
-  auto end = std::to_chars(buf, buf + sizeof buf, value,
-                           exponent ? std::chars_format::scientific : std::chars_format::fixed).ptr;
+  auto end =
+      std::to_chars(buf, buf + sizeof buf, value, exponent ? std::chars_format::scientific : std::chars_format::fixed)
+          .ptr;
   std::size_t n = static_cast<std::size_t>(end - buf);
   if (exponent && n >= 4 && buf[n - 4] == 'e' && buf[n - 3] == '-' && buf[n - 2] == '0') {
     buf[n - 2] = buf[n - 1];
@@ -108,7 +109,7 @@ std::size_t Utf8SequenceLength(const unsigned char* s, std::size_t left) {
   if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
   if (c >= 0xE0 && c <= 0xEF) {
     if (!cont(1) || !cont(2)) return 0;
-    if (c == 0xE0 && s[1] < 0xA0) return 0;  // overlong
+    if (c == 0xE0 && s[1] < 0xA0) return 0;   // overlong
     if (c == 0xED && s[1] >= 0xA0) return 0;  // surrogate
     return 3;
   }
@@ -226,9 +227,9 @@ struct FieldPlan {
   bool repeated;
   bool map;
   bool bytes;
-  bool presence;     // HasField decides whether it is set
-  bool unset_null;   // unset prints null (singular messages, proto2 scalars); else unset is left out
-  bool null_enum;    // google.protobuf.NullValue
+  bool presence;    // HasField decides whether it is set
+  bool unset_null;  // unset prints null (singular messages, proto2 scalars); else unset is left out
+  bool null_enum;   // google.protobuf.NullValue
   const FieldPlan* map_value = nullptr;  // the entry's value field, for maps
 };
 
@@ -263,7 +264,8 @@ const MessagePlan& PlanOf(const pb::Descriptor* d) {
   for (int i = 0; i < d->field_count(); ++i) {
     plan->fields.push_back(MakeFieldPlan(*d->field(i)));
     if (plan->fields.back().map) {
-      plan->entry_values.push_back(std::make_unique<FieldPlan>(MakeFieldPlan(*d->field(i)->message_type()->map_value())));
+      plan->entry_values.push_back(
+          std::make_unique<FieldPlan>(MakeFieldPlan(*d->field(i)->message_type()->map_value())));
       plan->fields.back().map_value = plan->entry_values.back().get();
     }
   }
@@ -320,8 +322,7 @@ class Writer {
       case FD::CPPTYPE_INT32: return AppendInt(rep ? r.GetRepeatedInt32(m, f, index) : r.GetInt32(m, f), out_);
       case FD::CPPTYPE_UINT32: return AppendInt(rep ? r.GetRepeatedUInt32(m, f, index) : r.GetUInt32(m, f), out_);
       case FD::CPPTYPE_INT64: return AppendQuotedInt(rep ? r.GetRepeatedInt64(m, f, index) : r.GetInt64(m, f), out_);
-      case FD::CPPTYPE_UINT64:
-        return AppendQuotedInt(rep ? r.GetRepeatedUInt64(m, f, index) : r.GetUInt64(m, f), out_);
+      case FD::CPPTYPE_UINT64: return AppendQuotedInt(rep ? r.GetRepeatedUInt64(m, f, index) : r.GetUInt64(m, f), out_);
       case FD::CPPTYPE_DOUBLE: return AppendFloat(rep ? r.GetRepeatedDouble(m, f, index) : r.GetDouble(m, f), out_);
       case FD::CPPTYPE_FLOAT: return AppendFloat(rep ? r.GetRepeatedFloat(m, f, index) : r.GetFloat(m, f), out_);
       case FD::CPPTYPE_BOOL:

@@ -15,8 +15,7 @@ namespace pb = google::protobuf;
 }
 
 // "a.b.c" → the fields a, b, c; every step singular, every step but the last a message.
-std::vector<const pb::FieldDescriptor*> ResolveFieldPath(const pb::MethodDescriptor& method,
-                                                         const std::string& path) {
+std::vector<const pb::FieldDescriptor*> ResolveFieldPath(const pb::MethodDescriptor& method, const std::string& path) {
   std::vector<const pb::FieldDescriptor*> fields;
   const pb::Descriptor* message = method.input_type();
   std::size_t start = 0;
@@ -48,11 +47,26 @@ void AddRoute(const pb::MethodDescriptor& method, const google::api::HttpRule& r
   route.method = &method;
   std::string text;
   switch (rule.pattern_case()) {
-    case google::api::HttpRule::kGet: route.http_method = "GET"; text = rule.get(); break;
-    case google::api::HttpRule::kPut: route.http_method = "PUT"; text = rule.put(); break;
-    case google::api::HttpRule::kPost: route.http_method = "POST"; text = rule.post(); break;
-    case google::api::HttpRule::kDelete: route.http_method = "DELETE"; text = rule.delete_(); break;
-    case google::api::HttpRule::kPatch: route.http_method = "PATCH"; text = rule.patch(); break;
+    case google::api::HttpRule::kGet:
+      route.http_method = "GET";
+      text = rule.get();
+      break;
+    case google::api::HttpRule::kPut:
+      route.http_method = "PUT";
+      text = rule.put();
+      break;
+    case google::api::HttpRule::kPost:
+      route.http_method = "POST";
+      text = rule.post();
+      break;
+    case google::api::HttpRule::kDelete:
+      route.http_method = "DELETE";
+      text = rule.delete_();
+      break;
+    case google::api::HttpRule::kPatch:
+      route.http_method = "PATCH";
+      text = rule.patch();
+      break;
     case google::api::HttpRule::kCustom:
       route.http_method = rule.custom().kind();
       text = rule.custom().path();
@@ -73,8 +87,8 @@ void AddRoute(const pb::MethodDescriptor& method, const google::api::HttpRule& r
   }
   route.response_body = rule.response_body();
   if (!route.response_body.empty() && method.output_type()->FindFieldByName(route.response_body) == nullptr) {
-    Reject(method, "response_body \"" + route.response_body + "\" is not a field of " +
-                       method.output_type()->full_name());
+    Reject(method,
+           "response_body \"" + route.response_body + "\" is not a field of " + method.output_type()->full_name());
   }
   routes.push_back(std::move(route));
 }

@@ -101,11 +101,18 @@ bool IsValidUtf8(std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t n = 0;
     std::uint32_t cp = 0;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07;
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xE0) == 0xC0)
+      n = 1, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+      n = 2, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+      n = 3, cp = c & 0x07;
+    else
+      return false;
     if (i + n >= s.size()) return false;
     for (std::size_t k = 1; k <= n; ++k) {
       const auto cc = static_cast<unsigned char>(s[i + k]);
@@ -147,7 +154,8 @@ std::string EncodeBase64(std::string_view bytes) {
     const std::uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
     out += {kStd[(v >> 18) & 63], kStd[(v >> 12) & 63], '=', '='};
   } else if (i + 2 == bytes.size()) {
-    const std::uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
+    const std::uint32_t v =
+        (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
     out += {kStd[(v >> 18) & 63], kStd[(v >> 12) & 63], kStd[(v >> 6) & 63], '='};
   }
   return out;
@@ -198,13 +206,20 @@ std::optional<std::pair<std::int64_t, std::int32_t>> ParseGoDuration(std::string
     while (u < s.size() && !(s[u] >= '0' && s[u] <= '9') && s[u] != '.') ++u;
     const std::string_view unit = s.substr(i, u - i);
     long double factor = 0;
-    if (unit == "ns") factor = 1;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") factor = 1e3L;
-    else if (unit == "ms") factor = 1e6L;
-    else if (unit == "s") factor = 1e9L;
-    else if (unit == "m") factor = 60e9L;
-    else if (unit == "h") factor = 3600e9L;
-    else return std::nullopt;
+    if (unit == "ns")
+      factor = 1;
+    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+      factor = 1e3L;
+    else if (unit == "ms")
+      factor = 1e6L;
+    else if (unit == "s")
+      factor = 1e9L;
+    else if (unit == "m")
+      factor = 60e9L;
+    else if (unit == "h")
+      factor = 3600e9L;
+    else
+      return std::nullopt;
     total_nanos += number * factor;
     s.remove_prefix(u);
   }

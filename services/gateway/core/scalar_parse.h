@@ -14,8 +14,8 @@ namespace nebula::gateway {
 
 // Sets (or, with add, appends) a non-message field from text; an error text in Go's wording otherwise.
 std::optional<std::string> SetScalarFromString(google::protobuf::Message& message,
-                                               const google::protobuf::FieldDescriptor& field,
-                                               const std::string& value, bool add);
+                                               const google::protobuf::FieldDescriptor& field, const std::string& value,
+                                               bool add);
 
 // Go's time.ParseDuration ("1.5s", "2h45m", "-300ms") → {seconds, nanos}.
 std::optional<std::pair<std::int64_t, std::int32_t>> ParseGoDuration(std::string_view text);

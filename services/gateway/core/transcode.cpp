@@ -70,11 +70,10 @@ std::optional<std::string> SetMessageFromString(pb::Message& target, const std::
     if (!status.ok()) return std::string(status.message());
     return std::nullopt;
   }
-  static const char* const kWrappers[] = {"google.protobuf.DoubleValue", "google.protobuf.FloatValue",
-                                         "google.protobuf.Int64Value",  "google.protobuf.UInt64Value",
-                                         "google.protobuf.Int32Value",  "google.protobuf.UInt32Value",
-                                         "google.protobuf.BoolValue",   "google.protobuf.StringValue",
-                                         "google.protobuf.BytesValue"};
+  static const char* const kWrappers[] = {
+      "google.protobuf.DoubleValue", "google.protobuf.FloatValue",  "google.protobuf.Int64Value",
+      "google.protobuf.UInt64Value", "google.protobuf.Int32Value",  "google.protobuf.UInt32Value",
+      "google.protobuf.BoolValue",   "google.protobuf.StringValue", "google.protobuf.BytesValue"};
   for (const char* wrapper : kWrappers) {
     if (name == wrapper) return SetScalarFromString(target, *value_field(), value, false);
   }
@@ -191,9 +190,7 @@ std::optional<TranscodeError> SetFieldFromStrings(pb::Message& root, std::string
 
 namespace {
 
-bool IsBlank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
+bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
 std::optional<TranscodeError> DecodeBody(const Route& route, std::string_view body, pb::Message& request) {
   if (route.body.empty() || IsBlank(body)) return std::nullopt;  // no body rule: drained and ignored
@@ -246,13 +243,15 @@ std::optional<TranscodeError> MaskFromBody(const nlohmann::json& node, const pb:
     for (const auto& [key, value] : node.items()) {
       if (type == nullptr) return TranscodeError{"JSON structure did not match request type"};
       const FD* field = FindField(*type, key);
-      if (field == nullptr) return TranscodeError{"could not find field \"" + key + "\" in \"" + type->full_name() + "\""};
+      if (field == nullptr)
+        return TranscodeError{"could not find field \"" + key + "\" in \"" + type->full_name() + "\""};
       const std::string child = path.empty() ? field->name() : path + "." + field->name();
       const pb::Descriptor* message = field->message_type();
       if (message != nullptr && !field->is_map() &&
           (message->full_name() == "google.protobuf.Struct" || message->full_name() == "google.protobuf.Value" ||
            message->full_name() == "google.protobuf.ListValue")) {
-        for (const std::string& p : PathsBlindly(field->name(), value)) paths.push_back(path.empty() ? p : path + "." + p);
+        for (const std::string& p : PathsBlindly(field->name(), value))
+          paths.push_back(path.empty() ? p : path + "." + p);
         continue;
       }
       if (field->is_repeated()) {
@@ -261,7 +260,8 @@ std::optional<TranscodeError> MaskFromBody(const nlohmann::json& node, const pb:
       }
       if (message != nullptr && message->full_name() == "google.protobuf.Any") {
         if (!value.is_object() || !value.contains("@type")) {
-          return TranscodeError{"could not find field @type in \"" + key + "\" in message \"" + type->full_name() + "\""};
+          return TranscodeError{"could not find field @type in \"" + key + "\" in message \"" + type->full_name() +
+                                "\""};
         }
         paths.push_back(key);
         continue;
@@ -302,8 +302,8 @@ std::optional<TranscodeError> FillPatchMask(const Route& route, std::string_view
 // grpc-gateway's QueryParamFilter: a key is skipped when a bound field path is a prefix of it.
 bool IsFiltered(const Route& route, const std::string& key) {
   auto has_prefix = [&](const std::string& bound) {
-    return key == bound || (key.size() > bound.size() && key.compare(0, bound.size(), bound) == 0 &&
-                            key[bound.size()] == '.');
+    return key == bound ||
+           (key.size() > bound.size() && key.compare(0, bound.size(), bound) == 0 && key[bound.size()] == '.');
   };
   if (!route.body.empty() && has_prefix(route.body)) return true;
   for (const TemplateVariable& var : route.path.variables()) {
@@ -315,8 +315,7 @@ bool IsFiltered(const Route& route, const std::string& key) {
 }  // namespace
 
 std::optional<TranscodeError> TranscodeRequest(const Route& route, const std::vector<PathBinding>& bindings,
-                                               std::string_view query, std::string_view body,
-                                               pb::Message& request) {
+                                               std::string_view query, std::string_view body, pb::Message& request) {
   if (auto e = DecodeBody(route, body, request)) return e;
   if (auto e = FillPatchMask(route, body, request)) return e;
   for (const PathBinding& binding : bindings) {

@@ -8,7 +8,8 @@ void GatewayMetrics::RecordRequest(std::string_view rpc, int http_status, double
   std::lock_guard lock(mutex_);
   const std::pair<std::string_view, int> key{rpc, http_status};
   auto it = requests_.find(key);
-  if (it == requests_.end()) it = requests_.emplace(std::pair<std::string, int>{std::string(rpc), http_status}, 0).first;
+  if (it == requests_.end())
+    it = requests_.emplace(std::pair<std::string, int>{std::string(rpc), http_status}, 0).first;
   ++it->second;
   for (std::size_t i = 0; i < std::size(kBuckets); ++i) {
     if (seconds <= kBuckets[i]) ++bucket_counts_[i];

@@ -41,8 +41,8 @@ class GrpcForwarder {
   void Unary(const std::string& method, std::string request, const IncomingCall& call,
              std::function<void(UpstreamResult)> done);
 
-  std::shared_ptr<UpstreamStream> ServerStream(const std::string& method, std::string request,
-                                               const IncomingCall& call, StreamCallbacks callbacks);
+  std::shared_ptr<UpstreamStream> ServerStream(const std::string& method, std::string request, const IncomingCall& call,
+                                               StreamCallbacks callbacks);
 
  private:
   std::shared_ptr<grpc::Channel> channel_;

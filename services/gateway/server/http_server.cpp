@@ -65,8 +65,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     void WriteChunk(std::string data, std::function<void(bool)> done) override {
       auto s = session_;
-      net::post(s->stream_.get_executor(),
-                [s, b = std::move(data), d = std::move(done)]() mutable { s->WriteBodyChunk(std::move(b), std::move(d)); });
+      net::post(s->stream_.get_executor(), [s, b = std::move(data), d = std::move(done)]() mutable {
+        s->WriteBodyChunk(std::move(b), std::move(d));
+      });
     }
     void EndStream() override {
       auto s = session_;
@@ -147,31 +148,34 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     stream_head_ = std::make_shared<http::response<http::empty_body>>(std::move(head));
     serializer_ = std::make_shared<http::response_serializer<http::empty_body>>(*stream_head_);
     Lowest().expires_after(state_->options.read_timeout);
-    http::async_write_header(stream_, *serializer_,
-                             [self = this->shared_from_this(), done = std::move(done)](beast::error_code ec, std::size_t) {
-                               self->Lowest().expires_never();
-                               done(!ec);
-                             });
+    http::async_write_header(
+        stream_, *serializer_,
+        [self = this->shared_from_this(), done = std::move(done)](beast::error_code ec, std::size_t) {
+          self->Lowest().expires_never();
+          done(!ec);
+        });
   }
 
   void WriteBodyChunk(std::string data, std::function<void(bool)> done) {
     if (data.empty()) return done(true);  // an empty chunk would end the body
     auto buffer = std::make_shared<std::string>(std::move(data));
     Lowest().expires_after(state_->options.read_timeout);
-    net::async_write(stream_, http::make_chunk(net::buffer(*buffer)),
-                     [self = this->shared_from_this(), buffer, done = std::move(done)](beast::error_code ec, std::size_t) {
-                       self->Lowest().expires_never();
-                       done(!ec);
-                     });
+    net::async_write(
+        stream_, http::make_chunk(net::buffer(*buffer)),
+        [self = this->shared_from_this(), buffer, done = std::move(done)](beast::error_code ec, std::size_t) {
+          self->Lowest().expires_never();
+          done(!ec);
+        });
   }
 
   void WriteLastChunk() {
     Lowest().expires_after(state_->options.read_timeout);
-    net::async_write(stream_, http::make_chunk_last(), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
-      self->serializer_.reset();
-      self->stream_head_.reset();
-      self->Written(ec);
-    });
+    net::async_write(stream_, http::make_chunk_last(),
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->serializer_.reset();
+                       self->stream_head_.reset();
+                       self->Written(ec);
+                     });
   }
 
   void Close() {
@@ -257,7 +261,8 @@ void HttpServer::Start() {
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    throw Error(ErrorCode::kUnavailable, "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message());
+    throw Error(ErrorCode::kUnavailable,
+                "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + ec.message());
   }
   bound_port_ = acceptor.local_endpoint().port();
   impl_->work.emplace(impl_->ioc.get_executor());

@@ -44,11 +44,11 @@ struct HttpServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   int threads = 2;
-  std::uint64_t body_limit = 4 * 1024 * 1024;      // larger bodies: 413
-  std::uint32_t header_limit = 64 * 1024;          // larger headers: 431
-  std::chrono::milliseconds idle_timeout{60000};   // waiting for (the header of) the next request
-  std::chrono::milliseconds read_timeout{30000};   // reading a body / writing an answer
-  std::string tls_cert_file;                       // both set: HTTPS
+  std::uint64_t body_limit = 4 * 1024 * 1024;     // larger bodies: 413
+  std::uint32_t header_limit = 64 * 1024;         // larger headers: 431
+  std::chrono::milliseconds idle_timeout{60000};  // waiting for (the header of) the next request
+  std::chrono::milliseconds read_timeout{30000};  // reading a body / writing an answer
+  std::string tls_cert_file;                      // both set: HTTPS
   std::string tls_key_file;
 };
 

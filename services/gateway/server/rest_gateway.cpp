@@ -122,40 +122,38 @@ void RestGateway::Forward(const Route& route, std::unique_ptr<pb::Message> reque
                           std::shared_ptr<Exchange> exchange, std::function<void(std::string_view, int)> record) {
   const pb::MethodDescriptor* rpc = route.method;
   const Route* route_ptr = &route;
-  forwarder_.Unary(RpcPath(*rpc), request->SerializeAsString(), call,
-                   [rpc, route_ptr, exchange, record](UpstreamResult result) {
-                     http::response<http::string_body> response;
-                     try {
-                     if (!result.status.ok()) {
-                       response = ErrorResponse(result.status.error_code(), result.status.error_message(),
-                                                result.status.error_details(), result.headers);
-                     } else {
-                       // An arena: a reply is a tree of small allocations freed all at once.
-                       alignas(8) char first_block[8192];
-                       pb::ArenaOptions arena_options;
-                       arena_options.initial_block = first_block;
-                       arena_options.initial_block_size = sizeof first_block;
-                       pb::Arena arena(arena_options);
-                       pb::Message* reply =
-                           pb::MessageFactory::generated_factory()->GetPrototype(rpc->output_type())->New(&arena);
-                       if (!reply->ParseFromString(result.response)) {
-                         response = ErrorResponse(13, "cannot parse the upstream response as " +
-                                                          rpc->output_type()->full_name());
-                       } else {
-                         const std::size_t reserve = 2 * result.response.size() + 256;
-                         std::string json = route_ptr->response_body.empty()
-                                                ? MessageToGatewayJson(*reply, reserve)
-                                                : FieldToGatewayJson(*reply, route_ptr->response_body, reserve);
-                         response = JsonResponse(200, std::move(json), result.headers);
-                       }
-                     }
-                     } catch (const std::exception& e) {  // never let a reply kill gRPC's callback thread
-                       spdlog::error("{}: cannot build the reply: {}", rpc->full_name(), e.what());
-                       response = ErrorResponse(13, "cannot build the reply");
-                     }
-                     record(rpc->full_name(), static_cast<int>(response.result_int()));
-                     exchange->Reply(std::move(response));
-                   });
+  forwarder_.Unary(
+      RpcPath(*rpc), request->SerializeAsString(), call, [rpc, route_ptr, exchange, record](UpstreamResult result) {
+        http::response<http::string_body> response;
+        try {
+          if (!result.status.ok()) {
+            response = ErrorResponse(result.status.error_code(), result.status.error_message(),
+                                     result.status.error_details(), result.headers);
+          } else {
+            // An arena: a reply is a tree of small allocations freed all at once.
+            alignas(8) char first_block[8192];
+            pb::ArenaOptions arena_options;
+            arena_options.initial_block = first_block;
+            arena_options.initial_block_size = sizeof first_block;
+            pb::Arena arena(arena_options);
+            pb::Message* reply = pb::MessageFactory::generated_factory()->GetPrototype(rpc->output_type())->New(&arena);
+            if (!reply->ParseFromString(result.response)) {
+              response = ErrorResponse(13, "cannot parse the upstream response as " + rpc->output_type()->full_name());
+            } else {
+              const std::size_t reserve = 2 * result.response.size() + 256;
+              std::string json = route_ptr->response_body.empty()
+                                     ? MessageToGatewayJson(*reply, reserve)
+                                     : FieldToGatewayJson(*reply, route_ptr->response_body, reserve);
+              response = JsonResponse(200, std::move(json), result.headers);
+            }
+          }
+        } catch (const std::exception& e) {  // never let a reply kill gRPC's callback thread
+          spdlog::error("{}: cannot build the reply: {}", rpc->full_name(), e.what());
+          response = ErrorResponse(13, "cannot build the reply");
+        }
+        record(rpc->full_name(), static_cast<int>(response.result_int()));
+        exchange->Reply(std::move(response));
+      });
 }
 
 namespace {
@@ -193,7 +191,8 @@ void RestGateway::ForwardStream(const Route& route, std::unique_ptr<pb::Message>
   callbacks.on_message = [rpc, exchange, state](std::string bytes, const Metadata& headers,
                                                 std::function<void()> read_next) {
     if (state->client_gone) return read_next();
-    std::unique_ptr<pb::Message> reply(pb::MessageFactory::generated_factory()->GetPrototype(rpc->output_type())->New());
+    std::unique_ptr<pb::Message> reply(
+        pb::MessageFactory::generated_factory()->GetPrototype(rpc->output_type())->New());
     std::string line;
     try {
       line = reply->ParseFromString(bytes) ? StreamResultJson(*reply)
@@ -227,7 +226,8 @@ void RestGateway::ForwardStream(const Route& route, std::unique_ptr<pb::Message>
         record(rpc->full_name(), 200);
         exchange->BeginStream(StreamHead(result.headers), [exchange](bool) { exchange->EndStream(); });
       } else {
-        auto response = ErrorResponse(status.error_code(), status.error_message(), status.error_details(), result.headers);
+        auto response =
+            ErrorResponse(status.error_code(), status.error_message(), status.error_details(), result.headers);
         record(rpc->full_name(), static_cast<int>(response.result_int()));
         exchange->Reply(std::move(response));
       }

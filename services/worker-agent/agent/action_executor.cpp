@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <future>
 #include <mutex>
 #include <random>
@@ -16,9 +17,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double SecondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // One Docker call in flight.
 class Slot {
@@ -118,8 +117,7 @@ void ActionExecutor::Run(const Action& action) {
   }
 }
 
-std::map<std::string, AppOutcome> ActionExecutor::Execute(const std::vector<AppPlan>& plans,
-                                                          const std::atomic<bool>& stopping) {
+std::map<std::string, AppOutcome> ActionExecutor::Execute(const std::vector<AppPlan>& plans, std::stop_token stop) {
   std::counting_semaphore<> slots(options_.parallelism);
   SharedPulls pulls;
   std::mutex mutex;
@@ -128,7 +126,7 @@ std::map<std::string, AppOutcome> ActionExecutor::Execute(const std::vector<AppP
   auto run_app = [&](const AppPlan& plan) {
     AppOutcome outcome;
     for (const auto& step : plan.steps) {
-      if (stopping) break;
+      if (stop.stop_requested()) break;
       std::vector<std::string> errors(step.size());
       std::atomic<size_t> next{0};
       auto worker = [&] {

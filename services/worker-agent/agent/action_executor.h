@@ -4,7 +4,7 @@
 // that cannot be pulled never costs a running container).
 #pragma once
 
-#include <atomic>
+#include <stop_token>
 #include <chrono>
 #include <map>
 #include <string>
@@ -29,8 +29,8 @@ class ActionExecutor {
  public:
   ActionExecutor(DockerClient& docker, ExecutorOptions options) : docker_(docker), options_(options) {}
 
-  // Outcome per app name. Stops starting new steps once `stopping` is set.
-  std::map<std::string, AppOutcome> Execute(const std::vector<AppPlan>& plans, const std::atomic<bool>& stopping);
+  // Outcome per app name. Stops starting new steps once `stop` is requested.
+  std::map<std::string, AppOutcome> Execute(const std::vector<AppPlan>& plans, std::stop_token stop);
 
  private:
   // Throws nebula::Error on failure.

@@ -200,8 +200,8 @@ int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
     if (!config.device_group.empty()) {
       if (!config.apps.empty()) throw CLI::ValidationError("--device-group", "give --apps or --device-group, not both");
       if (auto problem = CheckApps({config.device_group}); !problem.empty()) {
-        throw CLI::ValidationError("--device-group", "device group name \"" + config.device_group +
-                                                         "\" is not a DNS label");
+        throw CLI::ValidationError("--device-group",
+                                   "device group name \"" + config.device_group + "\" is not a DNS label");
       }
     } else if (auto problem = CheckApps(config.apps); !problem.empty()) {
       throw CLI::ValidationError("--apps", problem + " (or --device-group)");
@@ -221,7 +221,8 @@ int ParseAgentConfig(int argc, char** argv, AgentConfig& config) {
     }
     for (const auto& s : kafka_settings) {
       const auto eq = s.find('=');
-      if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("--kafka-setting", "expected name=value: " + s);
+      if (eq == std::string::npos || eq == 0)
+        throw CLI::ValidationError("--kafka-setting", "expected name=value: " + s);
       config.kafka_settings[s.substr(0, eq)] = s.substr(eq + 1);
     }
   } catch (const CLI::ParseError& e) {

@@ -13,9 +13,9 @@
 namespace nebula::agent {
 
 struct AgentConfig {
-  std::vector<std::string> apps;       // --apps / NEBULA_APPS / APP_NAME (the original's)
-  std::string device_group;            // --device-group / NEBULA_DEVICE_GROUP (instead of --apps)
-  std::string worker_id;               // --worker-id / NEBULA_WORKER_ID, default hostname
+  std::vector<std::string> apps;  // --apps / NEBULA_APPS / APP_NAME (the original's)
+  std::string device_group;       // --device-group / NEBULA_DEVICE_GROUP (instead of --apps)
+  std::string worker_id;          // --worker-id / NEBULA_WORKER_ID, default hostname
   std::string kafka_brokers = "127.0.0.1:9092";
   std::map<std::string, std::string> kafka_settings;  // --kafka-setting name=value (TLS, SASL)
   std::string docker_host = "unix:///var/run/docker.sock";
@@ -26,8 +26,8 @@ struct AgentConfig {
   int report_interval_seconds = 30;  // heartbeat of the reports on nebula.reports
   int stop_timeout_seconds = 10;
   int docker_parallelism = 8;
-  int host_cpus = 0;          // 0 = read from the machine
-  int64_t host_memory_mb = 0; // 0 = read from the machine
+  int host_cpus = 0;           // 0 = read from the machine
+  int64_t host_memory_mb = 0;  // 0 = read from the machine
   std::string log_level = "info";
   std::string log_format = "text";  // --log-format text|json (logging.h)
   // Registry credentials: a docker config.json (`auths`), explicit host=user:password entries and

@@ -15,9 +15,9 @@ namespace {
 bool SameStatus(const std::vector<CronJobStatus>& a, const std::vector<CronJobStatus>& b) {
   auto same = [](const CronJobStatus& x, const CronJobStatus& y) {
     const CronJobState &s = x.state, &t = y.state;
-    return x.job == y.job && s.generation == t.generation && s.next_run == t.next_run &&
-           s.last_start == t.last_start && s.last_finish == t.last_finish && s.last_exit_code == t.last_exit_code &&
-           s.running_now == t.running_now && s.errors == t.errors;
+    return x.job == y.job && s.generation == t.generation && s.next_run == t.next_run && s.last_start == t.last_start &&
+           s.last_finish == t.last_finish && s.last_exit_code == t.last_exit_code && s.running_now == t.running_now &&
+           s.errors == t.errors;
   };
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), same);
 }
@@ -40,9 +40,9 @@ int64_t CronRunner::Now() const {
 }
 
 void CronRunner::Start() {
-  thread_ = std::thread([this] {
+  thread_ = std::jthread([this](std::stop_token stop) {
     std::unique_lock lock(wake_mutex_);
-    while (!stopping_) {
+    while (!stop.stop_requested()) {
       lock.unlock();
       bool failed = false;
       try {
@@ -55,7 +55,7 @@ void CronRunner::Start() {
       auto wait = failed ? std::chrono::milliseconds(1000) : NextTickIn();
       if (options_.idle_look.count() > 0) wait = std::min(wait, options_.idle_look);
       lock.lock();
-      wake_.wait_for(lock, wait, [&] { return stopping_ || triggered_; });
+      wake_.wait_for(lock, stop, wait, [&] { return triggered_; });
       triggered_ = false;
     }
   });
@@ -85,11 +85,7 @@ std::chrono::milliseconds CronRunner::NextTickIn() const {
 }
 
 void CronRunner::Stop() {
-  {
-    std::lock_guard lock(wake_mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  thread_.request_stop();  // wakes the wait in the loop
   if (thread_.joinable()) thread_.join();
 }
 

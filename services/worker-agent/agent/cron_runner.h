@@ -8,12 +8,12 @@
 // cron jobs never wakes for them). No cron job and no run container: no Docker call at all.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,18 +65,17 @@ class CronRunner {
   std::function<int64_t()> unix_now_;
   std::map<std::string, CronJobState> state_;  // Tick only
   std::vector<std::string> order_;             // the group's order, for reports
-  bool listed_ = false;     // Tick only: containers were listed once (an agent restart may find runs)
-  bool saw_runs_ = false;   // Tick only: the last listing had run containers
+  bool listed_ = false;    // Tick only: containers were listed once (an agent restart may find runs)
+  bool saw_runs_ = false;  // Tick only: the last listing had run containers
   CronRunnerOptions options_;
 
   mutable std::mutex status_mutex_;
   std::vector<CronJobStatus> status_;
 
   std::mutex wake_mutex_;
-  std::condition_variable wake_;
+  std::condition_variable_any wake_;  // woken by Trigger() and by the thread's stop token
   bool triggered_ = false;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::jthread thread_;
 };
 
 }  // namespace nebula::agent

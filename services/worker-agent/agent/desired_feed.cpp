@@ -17,8 +17,7 @@ constexpr auto kIdlePoll = 60s;
 }  // namespace
 
 DesiredFeed::DesiredFeed(const std::string& brokers, const std::map<std::string, std::string>& kafka_settings,
-                         const std::string& worker_id, std::vector<std::string> apps,
-                         std::function<void()> on_change)
+                         const std::string& worker_id, std::vector<std::string> apps, std::function<void()> on_change)
     : DesiredFeed(brokers, kafka_settings, worker_id, DesiredView(std::move(apps)), std::move(on_change)) {}
 
 DesiredFeed::DesiredFeed(const std::string& brokers, const std::map<std::string, std::string>& kafka_settings,
@@ -46,13 +45,13 @@ std::unique_ptr<PartitionReader> DesiredFeed::MakeReader(const std::vector<std::
 DesiredFeed::~DesiredFeed() { Stop(); }
 
 void DesiredFeed::Start() {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::jthread([this](std::stop_token stop) { Run(stop); });
 }
 
 void DesiredFeed::Stop() {
   {
     std::lock_guard lock(reader_mutex_);
-    stopping_ = true;
+    thread_.request_stop();
     if (reader_) reader_->Wake();
   }
   if (thread_.joinable()) thread_.join();
@@ -65,9 +64,9 @@ DesiredView DesiredFeed::Snapshot() const {
   return view_;
 }
 
-void DesiredFeed::Run() {
+void DesiredFeed::Run(std::stop_token stop) {
   bool caught_up = false;
-  while (!stopping_) {
+  while (!stop.stop_requested()) {
     const auto records = reader_->Poll(kIdlePoll);
     bool changed = false;
     std::vector<std::string> keys;
@@ -103,7 +102,7 @@ void DesiredFeed::Run() {
       keys_ = std::move(keys);
       auto next = MakeReader(keys_);
       std::lock_guard lock(reader_mutex_);
-      reader_ = std::move(next);  // a Stop() in between set stopping_, which the loop checks next
+      reader_ = std::move(next);  // a Stop() in between requested the stop, which the loop checks next
       if (changed && caught_up) on_change_();
       continue;
     }
@@ -119,8 +118,7 @@ void DesiredFeed::Run() {
                    (desire.kind == DesireKind::kPresent ? "generation " + std::to_string(desire.generation)
                                                         : std::string("none"));
       }
-      spdlog::info("initial desired state read ({}{})", view_.group() ? "group " + *view_.group() + "; " : "",
-                   summary);
+      spdlog::info("initial desired state read ({}{})", view_.group() ? "group " + *view_.group() + "; " : "", summary);
     }
     if (changed && caught_up) on_change_();
   }

@@ -4,9 +4,9 @@
 // the thread sleeps in the reader (no periodic wake-up of its own); Stop() wakes it.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 
 #include "worker-agent/agent/record_gate.h"
@@ -35,7 +35,7 @@ class DesiredFeed {
   DesiredView Snapshot() const;
 
  private:
-  void Run();
+  void Run(std::stop_token stop);
 
   std::unique_ptr<PartitionReader> MakeReader(const std::vector<std::string>& keys) const;
 
@@ -51,8 +51,7 @@ class DesiredFeed {
   RecordGate* gate_ = nullptr;
   mutable std::mutex mutex_;
   DesiredView view_;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::jthread thread_;
 };
 
 }  // namespace nebula::agent

@@ -12,9 +12,8 @@ namespace nebula::agent {
 bool IsDriftEvent(std::string_view action) {
   // Health changes too: an unhealthy container is restarted, and a healthy one may let a
   // health-gated rolling update go on.
-  static constexpr std::array<std::string_view, 7> kDrift{"die",  "destroy", "stop", "kill",
-                                                          "oom", "health_status: unhealthy",
-                                                          "health_status: healthy"};
+  static constexpr std::array<std::string_view, 7> kDrift{
+      "die", "destroy", "stop", "kill", "oom", "health_status: unhealthy", "health_status: healthy"};
   return std::find(kDrift.begin(), kDrift.end(), action) != kDrift.end();
 }
 

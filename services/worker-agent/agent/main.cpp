@@ -54,7 +54,8 @@ bool KafkaUsesCyrusSasl(const std::map<std::string, std::string>& settings) {
   return protocol.rfind("sasl", 0) == 0 && mechanism.find("gssapi") != std::string::npos;
 }
 
-// docs/architecture.md "Performance targets": an idle agent with 10 apps within 15 MB RSS. Runs before any thread starts.
+// docs/architecture.md "Performance targets": an idle agent with 10 apps within 15 MB RSS. Runs before any thread
+// starts.
 void LimitFootprint(const nebula::agent::AgentConfig& config) {
   // glibc gives each allocating thread its own arena (up to 8 per core), each holding on to what was
   // freed in it; the agent's ~20 threads allocate little and seldom at once, so two arenas do.
@@ -110,7 +111,8 @@ int Run(const nebula::agent::AgentConfig& config) {
 
   std::unique_ptr<Reconciler> reconciler;
   std::unique_ptr<CronRunner> cron;
-  DesiredView initial = config.device_group.empty() ? DesiredView(config.apps) : DesiredView::ForGroup(config.device_group);
+  DesiredView initial =
+      config.device_group.empty() ? DesiredView(config.apps) : DesiredView::ForGroup(config.device_group);
   DesiredFeed feed(config.kafka_brokers, config.kafka_settings, config.worker_id, std::move(initial), [&] {
     if (reconciler) reconciler->Trigger();
     if (cron) cron->Trigger();
@@ -121,16 +123,19 @@ int Run(const nebula::agent::AgentConfig& config) {
   if (gate.verifying()) {
     spdlog::info("nebula.desired: applying only records signed by a trusted key ({})", trusted_ids);
   } else {
-    spdlog::warn("nebula.desired: records are NOT verified (no --trusted-keys): anyone who can write the topic can "
-                 "run containers here");
+    spdlog::warn(
+        "nebula.desired: records are NOT verified (no --trusted-keys): anyone who can write the topic can "
+        "run containers here");
   }
   feed.SetGate(&gate);
-  reconciler = std::make_unique<Reconciler>(docker, [&] { return feed.Snapshot(); }, host, settings, options);
+  reconciler = std::make_unique<Reconciler>(
+      docker, [&] { return feed.Snapshot(); }, host, settings, options);
   if (!config.device_group.empty()) {
     CronRunnerOptions cron_options;
     cron_options.idle_look = std::chrono::milliseconds(0);  // the feed calls Trigger() on every change
     cron_options.on_status_change = status_changed;
-    cron = std::make_unique<CronRunner>(docker, [&] { return feed.Snapshot(); }, settings, nullptr, cron_options);
+    cron = std::make_unique<CronRunner>(
+        docker, [&] { return feed.Snapshot(); }, settings, nullptr, cron_options);
   }
   auto status = [&] {
     AgentStatus s = reconciler->Status();
@@ -159,10 +164,10 @@ int Run(const nebula::agent::AgentConfig& config) {
   }
   spdlog::info("WorkerAgent listening on {}", config.listen);
 
-  DriftWatch drift(docker,
-                   {{std::string(kLabelManagedBy), std::string(kManagedByValue)},
-                    {std::string(kLabelWorker), config.worker_id}},
-                   [&](const ContainerEvent&) { reconciler->TriggerAfterDrift(); }, [&] { reconciler->Trigger(); });
+  DriftWatch drift(
+      docker,
+      {{std::string(kLabelManagedBy), std::string(kManagedByValue)}, {std::string(kLabelWorker), config.worker_id}},
+      [&](const ContainerEvent&) { reconciler->TriggerAfterDrift(); }, [&] { reconciler->Trigger(); });
 
   // Kafka settings for TLS/SASL apply to the producer too.
   auto producer = nebula::kafka::MakeKafkaRecordProducer(
@@ -170,13 +175,14 @@ int Run(const nebula::agent::AgentConfig& config) {
   ReportPublisherOptions report_options;
   report_options.heartbeat = std::chrono::seconds(config.report_interval_seconds);
   report_options.poll = std::chrono::milliseconds(0);  // compared on Notify() and at the heartbeat
-  ReportPublisher reports(*producer, config.worker_id,
-                          [&] {
-                            nebula::v1::WorkerReport report = BuildWorkerReport(status(), context);
-                            for (auto& rejection : gate.Rejections()) *report.add_rejected_records() = std::move(rejection);
-                            return report;
-                          },
-                          report_options);
+  ReportPublisher reports(
+      *producer, config.worker_id,
+      [&] {
+        nebula::v1::WorkerReport report = BuildWorkerReport(status(), context);
+        for (auto& rejection : gate.Rejections()) *report.add_rejected_records() = std::move(rejection);
+        return report;
+      },
+      report_options);
   report_publisher = &reports;
 
   reconciler->Start();

@@ -78,15 +78,11 @@ std::optional<Clock::time_point> Reconciler::DeferBackingOff(std::vector<AppPlan
 Reconciler::~Reconciler() { Stop(); }
 
 void Reconciler::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::jthread([this](std::stop_token stop) { Loop(stop); });
 }
 
 void Reconciler::Stop() {
-  {
-    std::lock_guard lock(wake_mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  thread_.request_stop();  // wakes the wait in Loop, and the executor starts no new step
   if (thread_.joinable()) thread_.join();
 }
 
@@ -128,7 +124,7 @@ void Reconciler::RecordDockerFailure(const DesiredView& view, const std::string&
   status_.apps = std::move(apps);
 }
 
-PassResult Reconciler::RunPass() {
+PassResult Reconciler::RunPass(std::stop_token stop) {
   const DesiredView view = desired_();
   if (!view.caught_up()) return RecordWaiting(view);
   std::optional<PassInput> input = GatherInput(view);
@@ -144,7 +140,7 @@ PassResult Reconciler::RunPass() {
   if (actions == 0) return FinishIdlePass(view, plans);
 
   spdlog::info("reconcile: {} actions", actions);
-  const auto outcomes = executor_.Execute(plans, stopping_);
+  const auto outcomes = executor_.Execute(plans, stop);
   RememberActed(plans, outcomes);
   return RecordOutcomes(outcomes);
 }
@@ -164,10 +160,11 @@ std::optional<Reconciler::PassInput> Reconciler::GatherInput(const DesiredView& 
   PlanInput& input = pass.plan;
   input.host = host_;
   input.settings = settings_;
-  input.now = options_.unix_now ? options_.unix_now()
-                                : std::chrono::duration_cast<std::chrono::seconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count();
+  input.now =
+      options_.unix_now
+          ? options_.unix_now()
+          : std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
   input.pulled = pulled_;
   // A failed refresh counts as done until it may be retried, so the app runs on as it is.
   for (auto it = failed_pulls_.begin(); it != failed_pulls_.end();) {
@@ -323,7 +320,7 @@ void Reconciler::PruneIfAsked(const DesiredView& view) {
   }
 }
 
-void Reconciler::Loop() {
+void Reconciler::Loop(std::stop_token stop) {
   auto backoff = options_.min_backoff;
   int acting_in_a_row = 0;
   auto next = Clock::now();
@@ -331,8 +328,8 @@ void Reconciler::Loop() {
     {
       std::unique_lock lock(wake_mutex_);
       const auto deadline = recheck_at_ ? std::min(next, *recheck_at_) : next;
-      wake_.wait_until(lock, deadline, [&] { return triggered_ || stopping_.load(); });
-      if (stopping_) return;
+      wake_.wait_until(lock, stop, deadline, [&] { return triggered_; });
+      if (stop.stop_requested()) return;
       if (recheck_at_ && Clock::now() >= *recheck_at_) recheck_at_.reset();
       if (triggered_) backoff = options_.min_backoff;  // new desired state deserves a fresh try
       triggered_ = false;
@@ -340,7 +337,7 @@ void Reconciler::Loop() {
 
     PassResult result;
     try {
-      result = RunPass();
+      result = RunPass(stop);
     } catch (const std::exception& e) {
       spdlog::error("reconcile pass failed: {}", e.what());
       result = PassResult::kFailed;

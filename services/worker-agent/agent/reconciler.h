@@ -2,11 +2,12 @@
 // what it saw. Runs at start, when the desired state changes, when dockerd reports that a managed
 // container died or vanished (DriftWatch), every --resync-seconds, and after a failure with
 // exponential backoff. Repairs are backed off per container slot (RepairBackoff): a container that dies as
-// soon as it starts is recreated once per backoff step, whatever triggers the passes. dockerd unreachable: nothing is touched, it retries. Before the
-// initial read of nebula.desired caught up it does nothing at all (adoption after a restart).
+// soon as it starts is recreated once per backoff step, whatever triggers the passes. dockerd unreachable: nothing is
+// touched, it retries. Before the initial read of nebula.desired caught up it does nothing at all (adoption after a
+// restart).
 #pragma once
 
-#include <atomic>
+#include <stop_token>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -74,12 +75,12 @@ struct AgentStatus {
 };
 
 enum class PassResult {
-  kWaiting,    // desired state not read yet
-  kConverged,  // nothing to do
-  kActed,      // actions ran, all succeeded: look again
-  kFailed,     // something failed: retry after backoff
-  kBackingOff, // nothing ran: apps that need action wait for their repair backoff
-  kRolling,    // nothing to do yet: a rolling update waits for new containers to become ready
+  kWaiting,     // desired state not read yet
+  kConverged,   // nothing to do
+  kActed,       // actions ran, all succeeded: look again
+  kFailed,      // something failed: retry after backoff
+  kBackingOff,  // nothing ran: apps that need action wait for their repair backoff
+  kRolling,     // nothing to do yet: a rolling update waits for new containers to become ready
 };
 
 class Reconciler {
@@ -100,13 +101,14 @@ class Reconciler {
   // container as exited (the first pass may still see it running).
   void TriggerAfterDrift();
 
-  // One pass on the caller's thread (the loop calls it; tests too).
-  PassResult RunPass();
+  // One pass on the caller's thread (the loop calls it; tests too). Once `stop` is requested it
+  // starts no new step.
+  PassResult RunPass(std::stop_token stop = {});
 
   AgentStatus Status() const;
 
  private:
-  void Loop();
+  void Loop(std::stop_token stop);
   // The steps of RunPass, in order.
   struct PassInput {
     PlanInput plan;
@@ -134,7 +136,7 @@ class Reconciler {
   AgentSettings settings_;
   ReconcilerOptions options_;
   ActionExecutor executor_;
-  RepairBackoff repair_backoff_;  // used by RunPass only
+  RepairBackoff repair_backoff_;                                                 // used by RunPass only
   std::map<std::string, std::chrono::steady_clock::time_point> logged_backoff_;  // RunPass only
   // When the earliest app in repair backoff may act (set by RunPass, read by the loop).
   std::optional<std::chrono::steady_clock::time_point> next_repair_;
@@ -156,11 +158,10 @@ class Reconciler {
   AgentStatus status_;
 
   std::mutex wake_mutex_;
-  std::condition_variable wake_;
-  bool triggered_ = true;  // the first pass runs at once
+  std::condition_variable_any wake_;  // woken by Trigger() and by the thread's stop token
+  bool triggered_ = true;             // the first pass runs at once
   std::optional<std::chrono::steady_clock::time_point> recheck_at_;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
+  std::jthread thread_;
 };
 
 }  // namespace nebula::agent

@@ -105,7 +105,8 @@ void ReportPublisher::Loop(std::stop_token stop) {
       ++published_;
     } else {
       const std::string error = delivery.results.empty() ? "no delivery report" : delivery.results[0].error;
-      if (!failing) spdlog::warn("report not delivered to {}: {}; retrying with the newest report", kReportsTopic, error);
+      if (!failing)
+        spdlog::warn("report not delivered to {}: {}; retrying with the newest report", kReportsTopic, error);
       failing = true;
       Sleep(stop, options_.retry);
       continue;

@@ -1,4 +1,5 @@
-// The WorkerAgent gRPC service: local inspection of this agent (docs/architecture.md "Components"). Needs no credentials.
+// The WorkerAgent gRPC service: local inspection of this agent (docs/architecture.md "Components"). Needs no
+// credentials.
 #pragma once
 
 #include <functional>

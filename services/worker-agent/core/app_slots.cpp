@@ -80,8 +80,8 @@ std::vector<Slot> ClassifySlots(const SlotRules& rules, int32_t count,
       slot.old_running = slot.old_running || c->container->state == ContainerState::kRunning;
     }
     if (slot.keeper) {
-      slot.state = KeeperState(*slot.keeper->container, slot.spec, rules.spec->update_strategy(), rules.now,
-                               slot.ready_in_ms);
+      slot.state =
+          KeeperState(*slot.keeper->container, slot.spec, rules.spec->update_strategy(), rules.now, slot.ready_in_ms);
     } else {
       slot.state = slot.others.empty() ? SlotState::kMissing : SlotState::kOld;
     }
@@ -108,8 +108,9 @@ RollingBudget RollingBudgetFor(const std::string& app, const v1::UpdateStrategy&
   RollingBudget budget;
   if (!strategy.rolling()) return budget;
   budget.rolling = true;
-  const int32_t max_unavailable =
-      strategy.max_unavailable() == 0 ? 1 : static_cast<int32_t>(std::min<uint32_t>(strategy.max_unavailable(), 1u << 30));
+  const int32_t max_unavailable = strategy.max_unavailable() == 0
+                                      ? 1
+                                      : static_cast<int32_t>(std::min<uint32_t>(strategy.max_unavailable(), 1u << 30));
   // New containers that are not ready yet take the budget; old ones that are down anyway do not.
   int32_t unavailable = 0;
   for (const auto& slot : slots) {

@@ -33,9 +33,9 @@ enum class SlotState {
 
 struct Slot {
   int32_t index = 0;
-  ContainerSpec spec;                          // what container `index` must be
-  std::vector<std::string> spec_problems;      // non-empty: dockerd would refuse `spec`
-  const ManagedContainer* keeper = nullptr;    // the current container that stays, if any
+  ContainerSpec spec;                           // what container `index` must be
+  std::vector<std::string> spec_problems;       // non-empty: dockerd would refuse `spec`
+  const ManagedContainer* keeper = nullptr;     // the current container that stays, if any
   std::vector<const ManagedContainer*> others;  // to remove (outdated, duplicates, dead)
   SlotState state = SlotState::kMissing;
   bool old_running = false;  // kOld: the outdated container still serves

@@ -9,8 +9,7 @@ namespace {
 
 int64_t Requested(const v1::ContainersPer& per, const HostFacts& host) {
   switch (per.per_case()) {
-    case v1::ContainersPer::kInstance:
-      return per.instance();
+    case v1::ContainersPer::kInstance: return per.instance();
     case v1::ContainersPer::kCpu: {
       const double wanted = static_cast<double>(std::max(host.cpu_cores, 1)) * per.cpu();
       if (!std::isfinite(wanted)) return wanted > 0 ? INT64_MAX : 1;
@@ -20,8 +19,7 @@ int64_t Requested(const v1::ContainersPer& per, const HostFacts& host) {
     case v1::ContainersPer::kMemoryMb:
       if (per.memory_mb() <= 0) return 1;
       return std::max<int64_t>(host.memory_mb, 0) / per.memory_mb();
-    case v1::ContainersPer::PER_NOT_SET:
-      break;
+    case v1::ContainersPer::PER_NOT_SET: break;
   }
   return 1;
 }

@@ -18,8 +18,8 @@ namespace nebula::agent {
 inline constexpr int32_t kMaxContainersPerApp = 1000;
 
 struct ContainerCount {
-  int32_t count = 1;       // what the agent runs
-  int64_t requested = 1;   // before the cap
+  int32_t count = 1;      // what the agent runs
+  int64_t requested = 1;  // before the cap
   bool capped() const { return requested > count; }
 };
 

@@ -14,10 +14,10 @@
 namespace nebula::agent {
 
 struct PortBinding {
-  std::string host_ip;          // empty = all addresses
-  uint32_t host_port = 0;       // AppSpec host_port + index; 0 = let dockerd choose
+  std::string host_ip;     // empty = all addresses
+  uint32_t host_port = 0;  // AppSpec host_port + index; 0 = let dockerd choose
   uint32_t container_port = 0;
-  std::string protocol = "tcp"; // "tcp" or "udp"
+  std::string protocol = "tcp";  // "tcp" or "udp"
 
   bool operator==(const PortBinding&) const = default;
 };
@@ -51,10 +51,10 @@ struct ContainerSpec {
   std::vector<BindMount> volumes;
   std::vector<DeviceMount> devices;
   bool privileged = false;
-  std::vector<std::string> networks;    // first = network mode, the rest are connected before start
-  int64_t nano_cpus = 0;                // 0 = unlimited
-  int64_t memory_bytes = 0;             // 0 = unlimited
-  std::string restart_policy;           // docker name: "unless-stopped", "no", "always", "on-failure"
+  std::vector<std::string> networks;  // first = network mode, the rest are connected before start
+  int64_t nano_cpus = 0;              // 0 = unlimited
+  int64_t memory_bytes = 0;           // 0 = unlimited
+  std::string restart_policy;         // docker name: "unless-stopped", "no", "always", "on-failure"
   int64_t restart_nonce = 0;
   std::map<std::string, std::string> user_labels;  // AppSpec.labels without reserved keys
 

@@ -131,9 +131,9 @@ std::optional<int64_t> NextRun(const CronExpression& cron, int64_t after) {
     const bool dom = cron.days_of_month.test(static_cast<size_t>(tm.tm_mday));
     const bool dow = cron.days_of_week.test(static_cast<size_t>(tm.tm_wday));
     const bool day = cron.day_of_month_restricted && cron.day_of_week_restricted ? (dom || dow)
-                     : cron.day_of_month_restricted                             ? dom
-                     : cron.day_of_week_restricted                              ? dow
-                                                                                : true;
+                     : cron.day_of_month_restricted                              ? dom
+                     : cron.day_of_week_restricted                               ? dow
+                                                                                 : true;
     if (!cron.months.test(static_cast<size_t>(tm.tm_mon + 1)) || !day) {
       t += int64_t{24 * 3600} - (tm.tm_hour * 3600 + tm.tm_min * 60);  // next midnight
       continue;

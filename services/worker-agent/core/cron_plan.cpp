@@ -81,9 +81,9 @@ CronPlan PlanCron(const CronPlanInput& input) {
       } else if (desire.job.spec().image().empty()) {
         state.errors.push_back("no image");
       } else {
-        plan.starts.push_back(CronRun{desire.name, state.next_run,
-                                      BuildCronContainerSpec(desire.name, desire.job.spec(), desire.generation,
-                                                             state.next_run, input.settings)});
+        plan.starts.push_back(CronRun{
+            desire.name, state.next_run,
+            BuildCronContainerSpec(desire.name, desire.job.spec(), desire.generation, state.next_run, input.settings)});
         state.last_start = input.now;
         state.running_now = true;
       }

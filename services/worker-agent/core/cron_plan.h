@@ -53,7 +53,7 @@ struct CronPlanInput {
 
 struct CronPlan {
   std::vector<CronRun> starts;
-  std::vector<FinishedRun> finished;  // record, then remove
+  std::vector<FinishedRun> finished;          // record, then remove
   std::map<std::string, CronJobState> state;  // for the next tick and the report (jobs of the group)
 };
 

@@ -73,8 +73,8 @@ ApplyResult DesiredView::ApplyGroup(const std::optional<std::string>& value) {
     return changed ? ApplyResult::kApplied : ApplyResult::kStale;
   }
   auto state = Envelope(key, *value);
-  if (!state || (!state->deleted() && (state->object_case() != v1::DesiredState::kDeviceGroup ||
-                                       state->device_group().name() != *group_))) {
+  if (!state || (!state->deleted() &&
+                 (state->object_case() != v1::DesiredState::kDeviceGroup || state->device_group().name() != *group_))) {
     return ApplyResult::kMalformed;
   }
   if (state->generation() <= group_generation_) return ApplyResult::kStale;
@@ -120,8 +120,8 @@ ApplyResult DesiredView::ApplyCron(std::string_view key, std::string_view name,
     return changed ? ApplyResult::kApplied : ApplyResult::kStale;
   }
   auto state = Envelope(key, *value);
-  if (!state || (!state->deleted() && (state->object_case() != v1::DesiredState::kCronJob ||
-                                       state->cron_job().name() != name))) {
+  if (!state ||
+      (!state->deleted() && (state->object_case() != v1::DesiredState::kCronJob || state->cron_job().name() != name))) {
     return ApplyResult::kMalformed;
   }
   auto it = crons_.find(name);

@@ -1,9 +1,8 @@
-// The agent's view of nebula.desired for its apps, built from records in partition order (docs/architecture.md "Agent").
-// A record is applied only if its generation is newer than the one held, so duplicates and old
-// records (a re-read from the start) are harmless. A deleted envelope or a tombstone makes the app
-// absent. "No record for an app I should run" means "run nothing" — but only once the initial read
-// has caught up; before that the app is unknown and the agent must not touch its containers (that
-// is how a restarted agent adopts them).
+// The agent's view of nebula.desired for its apps, built from records in partition order (docs/architecture.md
+// "Agent"). A record is applied only if its generation is newer than the one held, so duplicates and old records (a
+// re-read from the start) are harmless. A deleted envelope or a tombstone makes the app absent. "No record for an app I
+// should run" means "run nothing" — but only once the initial read has caught up; before that the app is unknown and
+// the agent must not touch its containers (that is how a restarted agent adopts them).
 #pragma once
 
 #include <cstdint>
@@ -32,10 +31,10 @@ struct AppDesire {
 };
 
 enum class ApplyResult {
-  kApplied,     // the view changed
-  kStale,       // generation not newer than the one held
-  kNotMine,     // a key this agent does not follow
-  kMalformed,   // undecodable value, or an envelope that contradicts its record key
+  kApplied,    // the view changed
+  kStale,      // generation not newer than the one held
+  kNotMine,    // a key this agent does not follow
+  kMalformed,  // undecodable value, or an envelope that contradicts its record key
 };
 
 std::string_view ToString(ApplyResult result);

@@ -23,12 +23,12 @@ std::string_view ToString(Health health);
 struct ObservedContainer {
   std::string id;
   std::string name;
-  std::string image;     // the reference it was created from
+  std::string image;  // the reference it was created from
   std::string image_id;
   ContainerState state = ContainerState::kUnknown;
   Health health = Health::kNone;
-  int64_t created = 0;   // unix seconds
-  int exit_code = -1;    // of an exited container, when dockerd says (-1: unknown)
+  int64_t created = 0;  // unix seconds
+  int exit_code = -1;   // of an exited container, when dockerd says (-1: unknown)
   std::map<std::string, std::string> labels;
 };
 

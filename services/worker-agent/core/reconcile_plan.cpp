@@ -166,8 +166,8 @@ AppPlan PlanListedApp(const std::string& app, const AppDesire& desire, const std
   plan.desired_containers = count.count;
   if (count.capped()) {
     plan.problems.push_back({ProblemKind::kTooManyContainers, "wants " + std::to_string(count.requested) +
-                                                                   " containers on this host; capped at " +
-                                                                   std::to_string(count.count)});
+                                                                  " containers on this host; capped at " +
+                                                                  std::to_string(count.count)});
   }
 
   // Pull refresh first, on its own: nothing is replaced before the new image is here.
@@ -191,7 +191,8 @@ AppPlan PlanListedApp(const std::string& app, const AppDesire& desire, const std
   SlotActions actions = EmitSlots(app, slots, budget);
 
   plan.problems.insert(plan.problems.end(), actions.problems.begin(), actions.problems.end());
-  const bool old_left = std::any_of(slots.begin(), slots.end(), [](const Slot& s) { return s.state == SlotState::kOld; });
+  const bool old_left =
+      std::any_of(slots.begin(), slots.end(), [](const Slot& s) { return s.state == SlotState::kOld; });
   if (!budget.stopped_by.empty() && old_left) {
     plan.problems.push_back({ProblemKind::kRollingUpdateStopped, "rolling update stopped: " + budget.stopped_by});
   }

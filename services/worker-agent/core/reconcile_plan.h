@@ -65,7 +65,7 @@ struct AppPlan {
   std::string app;
   bool listed = true;  // in the agent's app list (false: leftovers of an app this worker ran)
   DesireKind desire = DesireKind::kUnknown;
-  int64_t generation = 0;          // the desired generation
+  int64_t generation = 0;  // the desired generation
   int32_t desired_containers = 0;
   // Steps in order; a failed step stops the app's plan until the next pass.
   std::vector<std::vector<Action>> steps;
@@ -85,11 +85,11 @@ struct AppPlan {
 
 struct PlanInput {
   std::vector<std::pair<std::string, AppDesire>> apps;  // the agent's app list, in order
-  std::vector<ObservedContainer> containers;           // as listed by dockerd
-  std::set<std::string> present_images;                // references dockerd already has
-  std::map<std::string, std::string> image_ids;        // reference → dockerd's current image ID
-  std::map<std::string, std::string> pulled;           // app → pull key whose refresh pull is done
-  int64_t now = 0;                                     // unix seconds (readiness of rolling updates)
+  std::vector<ObservedContainer> containers;            // as listed by dockerd
+  std::set<std::string> present_images;                 // references dockerd already has
+  std::map<std::string, std::string> image_ids;         // reference → dockerd's current image ID
+  std::map<std::string, std::string> pulled;            // app → pull key whose refresh pull is done
+  int64_t now = 0;                                      // unix seconds (readiness of rolling updates)
   HostFacts host;
   AgentSettings settings;
 };

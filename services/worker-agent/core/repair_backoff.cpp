@@ -4,8 +4,7 @@
 
 namespace nebula::agent {
 
-RepairBackoff::TimePoint RepairBackoff::NextAllowed(const std::string& app, int64_t generation,
-                                                    TimePoint now) const {
+RepairBackoff::TimePoint RepairBackoff::NextAllowed(const std::string& app, int64_t generation, TimePoint now) const {
   auto it = entries_.find(app);
   if (it == entries_.end() || Fresh(it->second, generation, now)) return now;
   return it->second.last_acted + it->second.delay;

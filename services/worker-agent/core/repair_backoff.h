@@ -1,6 +1,6 @@
-// Backoff between repairs of one slot (the caller's key: an app's container index), so a container that dies as soon as it starts is recreated once
-// per step (1 s, 2 s, 4 s, … up to a cap) instead of in a hot loop, while a container killed by hand
-// after a quiet period is put back at once. Pure: the caller passes the time.
+// Backoff between repairs of one slot (the caller's key: an app's container index), so a container that dies as soon as
+// it starts is recreated once per step (1 s, 2 s, 4 s, … up to a cap) instead of in a hot loop, while a container
+// killed by hand after a quiet period is put back at once. Pure: the caller passes the time.
 //
 // An app that needed no action for `stable` since its last repair starts over at "at once"; a new
 // desired generation does too (the user changed something, so this is not the same crash loop).

@@ -33,17 +33,17 @@ struct ImageInfo {
 struct ContainerDetails {
   ObservedContainer container;
   std::vector<std::string> env;
-  std::vector<PortBinding> ports;  // HostConfig.PortBindings
-  std::vector<std::string> binds;          // HostConfig.Binds ("src:dst[:ro]")
-  std::vector<DeviceMount> devices;        // HostConfig.Devices
+  std::vector<PortBinding> ports;    // HostConfig.PortBindings
+  std::vector<std::string> binds;    // HostConfig.Binds ("src:dst[:ro]")
+  std::vector<DeviceMount> devices;  // HostConfig.Devices
   struct Mount {
-    std::string type;         // "bind", "volume"
-    std::string name;         // named volume
+    std::string type;  // "bind", "volume"
+    std::string name;  // named volume
     std::string source;
     std::string destination;
     bool rw = true;
   };
-  std::vector<Mount> mounts;               // Mounts (what dockerd made of the binds)
+  std::vector<Mount> mounts;  // Mounts (what dockerd made of the binds)
   std::vector<std::string> entrypoint;
   std::vector<std::string> cmd;
   std::string network_mode;

@@ -137,9 +137,9 @@ json CreateNetworkBody(const std::string& name) {
 }
 
 ContainerState ParseContainerState(std::string_view word) {
-  for (auto state : {ContainerState::kCreated, ContainerState::kRunning, ContainerState::kPaused,
-                     ContainerState::kRestarting, ContainerState::kRemoving, ContainerState::kExited,
-                     ContainerState::kDead}) {
+  for (auto state :
+       {ContainerState::kCreated, ContainerState::kRunning, ContainerState::kPaused, ContainerState::kRestarting,
+        ContainerState::kRemoving, ContainerState::kExited, ContainerState::kDead}) {
     if (word == ToString(state)) return state;
   }
   return ContainerState::kUnknown;
@@ -214,13 +214,14 @@ ContainerDetails ParseContainerInspect(const json& j) {
   d.binds = Strings(host, "Binds");
   if (host.contains("Devices") && host["Devices"].is_array()) {
     for (const auto& dev : host["Devices"]) {
-      d.devices.push_back({String(dev, "PathOnHost"), String(dev, "PathInContainer"), String(dev, "CgroupPermissions")});
+      d.devices.push_back(
+          {String(dev, "PathOnHost"), String(dev, "PathInContainer"), String(dev, "CgroupPermissions")});
     }
   }
   if (j.contains("Mounts") && j["Mounts"].is_array()) {
     for (const auto& m : j["Mounts"]) {
-      d.mounts.push_back({String(m, "Type"), String(m, "Name"), String(m, "Source"), String(m, "Destination"),
-                          Bool(m, "RW")});
+      d.mounts.push_back(
+          {String(m, "Type"), String(m, "Name"), String(m, "Source"), String(m, "Destination"), Bool(m, "RW")});
     }
   }
   for (const auto& word : Strings(Object(config, "Healthcheck"), "Test")) {
@@ -235,14 +236,13 @@ ContainerDetails ParseContainerInspect(const json& j) {
   d.nano_cpus = Int(host, "NanoCpus");
   d.memory_bytes = Int(host, "Memory");
   d.exit_code = static_cast<int>(Int(state, "ExitCode"));
-  if (d.container.state == ContainerState::kExited || d.container.state == ContainerState::kDead) d.container.exit_code = d.exit_code;
+  if (d.container.state == ContainerState::kExited || d.container.state == ContainerState::kDead)
+    d.container.exit_code = d.exit_code;
   d.error = String(state, "Error");
   return d;
 }
 
-ImageInfo ParseImageInspect(const json& j) {
-  return ImageInfo{String(j, "Id"), Strings(j, "RepoTags")};
-}
+ImageInfo ParseImageInspect(const json& j) { return ImageInfo{String(j, "Id"), Strings(j, "RepoTags")}; }
 
 std::string LabelFilter(const std::map<std::string, std::string>& labels) {
   json filter = json::object();

@@ -112,14 +112,14 @@ void EngineApiClient::StartContainer(const std::string& id) {
 }
 
 void EngineApiClient::StopContainer(const std::string& id, std::chrono::seconds timeout) {
-  auto r = Call("POST", "/containers/" + Escape(id) + "/stop?t=" + std::to_string(timeout.count()),
-                timeout + kShortCall);
+  auto r =
+      Call("POST", "/containers/" + Escape(id) + "/stop?t=" + std::to_string(timeout.count()), timeout + kShortCall);
   if (r.status != 204 && r.status != 304) Fail("stop container " + Short(id), r);
 }
 
 void EngineApiClient::RestartContainer(const std::string& id, std::chrono::seconds timeout) {
-  auto r = Call("POST", "/containers/" + Escape(id) + "/restart?t=" + std::to_string(timeout.count()),
-                timeout + kShortCall);
+  auto r =
+      Call("POST", "/containers/" + Escape(id) + "/restart?t=" + std::to_string(timeout.count()), timeout + kShortCall);
   if (r.status != 204) Fail("restart container " + Short(id), r);
 }
 
@@ -151,8 +151,8 @@ void EngineApiClient::PullImage(const std::string& reference) {
   std::string raw;  // kept only for non-200 answers
   EngineRequest request;
   request.method = "POST";
-  request.target = std::string(kApi) + "/images/create?fromImage=" + Escape(ref.repository) + "&tag=" +
-                   Escape(ref.PullTag());
+  request.target =
+      std::string(kApi) + "/images/create?fromImage=" + Escape(ref.repository) + "&tag=" + Escape(ref.PullTag());
   if (auto auth = RegistryAuthHeader(credentials_, reference)) request.headers.emplace_back("X-Registry-Auth", *auth);
   request.timeout = 0s;  // pulls may take long: give up only when dockerd stops talking (idle_limit)
   request.on_data = [&](std::string_view data) {
@@ -184,9 +184,8 @@ int EngineApiClient::PruneImages() {
 }
 
 void EngineApiClient::WatchEvents(const std::map<std::string, std::string>& labels,
-                                   const std::function<void()>& on_connected,
-                                   const std::function<void(const ContainerEvent&)>& on_event,
-                                   std::stop_token stop) {
+                                  const std::function<void()>& on_connected,
+                                  const std::function<void(const ContainerEvent&)>& on_event, std::stop_token stop) {
   // The HTTP layer polls a flag while it waits (engine_http.cpp).
   std::atomic<bool> stopped{false};
   std::stop_callback on_stop(stop, [&] { stopped = true; });

@@ -80,8 +80,9 @@ class Exchange {
     while (!parser.is_done()) {
       parser.get().body().data = chunk.data();
       parser.get().body().size = chunk.size();
-      Step("the connection broke", ReadDeadline(), [&](auto handler) { http::async_read_some(socket_, buffer, parser, handler); },
-           http::error::need_buffer);
+      Step(
+          "the connection broke", ReadDeadline(),
+          [&](auto handler) { http::async_read_some(socket_, buffer, parser, handler); }, http::error::need_buffer);
       const size_t n = chunk.size() - parser.get().body().size;
       if (n == 0) continue;
       if (request_.on_data) {
@@ -162,7 +163,8 @@ EngineResponse SendOverTcp(const EngineEndpoint& endpoint, const EngineRequest& 
         error_code ec;
         const auto peers = resolver.resolve(endpoint.host, endpoint.port, ec);
         if (ec) throw NoAnswer{"cannot resolve " + endpoint.host + ": " + ec.message()};
-        x.Step("cannot connect", x.ConnectDeadline(), [&](auto handler) { asio::async_connect(x.socket(), peers, handler); });
+        x.Step("cannot connect", x.ConnectDeadline(),
+               [&](auto handler) { asio::async_connect(x.socket(), peers, handler); });
       },
       endpoint.host + ":" + endpoint.port);
 }
@@ -200,7 +202,8 @@ EngineResponse SendEngineRequest(const EngineEndpoint& endpoint, const EngineReq
     return endpoint.socket_path.empty() ? SendOverTcp(endpoint, request) : SendOverUnixSocket(endpoint, request);
   } catch (const NoAnswer& e) {
     const std::string path = request.target.substr(0, request.target.find('?'));
-    throw Error(ErrorCode::kUnavailable, "dockerd at " + endpoint.display + ": " + request.method + " " + path + ": " + e.why);
+    throw Error(ErrorCode::kUnavailable,
+                "dockerd at " + endpoint.display + ": " + request.method + " " + path + ": " + e.why);
   }
 }
 

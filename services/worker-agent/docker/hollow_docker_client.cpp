@@ -190,7 +190,8 @@ int HollowDockerClient::PruneImages() {
   return deleted;
 }
 
-void HollowDockerClient::WatchEvents(const std::map<std::string, std::string>&, const std::function<void()>& on_connected,
+void HollowDockerClient::WatchEvents(const std::map<std::string, std::string>&,
+                                     const std::function<void()>& on_connected,
                                      const std::function<void(const ContainerEvent&)>& on_event, std::stop_token stop) {
   std::unique_lock lock(mutex_);
   ThrowIfUnavailable();

@@ -51,13 +51,20 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   int bits = 0;
   for (char ch : text) {
     int v;
-    if (ch >= 'A' && ch <= 'Z') v = ch - 'A';
-    else if (ch >= 'a' && ch <= 'z') v = ch - 'a' + 26;
-    else if (ch >= '0' && ch <= '9') v = ch - '0' + 52;
-    else if (ch == '+' || ch == '-') v = 62;
-    else if (ch == '/' || ch == '_') v = 63;
-    else if (ch == '=' || ch == '\n' || ch == '\r') continue;
-    else return std::nullopt;
+    if (ch >= 'A' && ch <= 'Z')
+      v = ch - 'A';
+    else if (ch >= 'a' && ch <= 'z')
+      v = ch - 'a' + 26;
+    else if (ch >= '0' && ch <= '9')
+      v = ch - '0' + 52;
+    else if (ch == '+' || ch == '-')
+      v = 62;
+    else if (ch == '/' || ch == '_')
+      v = 63;
+    else if (ch == '=' || ch == '\n' || ch == '\r')
+      continue;
+    else
+      return std::nullopt;
     buffer = (buffer << 6) | static_cast<unsigned>(v);
     bits += 6;
     if (bits >= 8) {

@@ -1,5 +1,5 @@
-// Load generator for nebula-api-manager (docs/architecture.md "Performance targets"): GetApp throughput and latency, and UpdateApp
-// latency counted until the change's record is on nebula.desired (commit + outbox relay + Kafka ack),
+// Load generator for nebula-api-manager (docs/architecture.md "Performance targets"): GetApp throughput and latency,
+// and UpdateApp latency counted until the change's record is on nebula.desired (commit + outbox relay + Kafka ack),
 // read back by a consumer the way agents read the topic.
 //
 //   api_manager_bench --endpoint 127.0.0.1:50051 --kafka-brokers 127.0.0.1:9092 --clients 8 --seconds 10
@@ -59,7 +59,8 @@ template <class Fn>
 std::pair<std::vector<double>, int> RunLoad(const Options& options, Fn fn) {
   std::vector<std::vector<double>> latencies(size_t(options.clients));
   std::atomic<int> errors{0};
-  const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds));
+  const auto end =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.seconds));
   std::vector<std::thread> threads;
   for (int c = 0; c < options.clients; ++c) {
     threads.emplace_back([&, c] {
@@ -86,9 +87,15 @@ int main(int argc, char** argv) {
   cli.add_option("--endpoint", options.endpoint)->envname("NEBULA_ENDPOINT")->capture_default_str();
   cli.add_option("--kafka-brokers", options.kafka_brokers)->envname("NEBULA_KAFKA_BROKERS")->capture_default_str();
   cli.add_option("--token", options.token, "bearer token (--auth required)")->envname("NEBULA_TOKEN");
-  cli.add_option("--clients", options.clients, "concurrent client threads")->check(CLI::Range(1, 1024))->capture_default_str();
-  cli.add_option("--apps", options.apps, "apps written (bench-<i>)")->check(CLI::Range(1, 100000))->capture_default_str();
-  cli.add_option("--seconds", options.seconds, "duration of each phase")->check(CLI::Range(1.0, 3600.0))->capture_default_str();
+  cli.add_option("--clients", options.clients, "concurrent client threads")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  cli.add_option("--apps", options.apps, "apps written (bench-<i>)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cli.add_option("--seconds", options.seconds, "duration of each phase")
+      ->check(CLI::Range(1.0, 3600.0))
+      ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
   if (options.apps < options.clients) options.apps = options.clients;
 

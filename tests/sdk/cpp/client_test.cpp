@@ -23,7 +23,7 @@ namespace {
 class FakeApiManager final : public v1::ApiManager::Service {
  public:
   std::atomic<int> get_calls{0}, create_calls{0}, list_calls{0};
-  int get_failures = 0;              // GetApp answers UNAVAILABLE this many times first
+  int get_failures = 0;  // GetApp answers UNAVAILABLE this many times first
   std::chrono::milliseconds get_delay{0};
   std::mutex mu;
   v1::UpdateAppRequest last_update;
@@ -42,7 +42,8 @@ class FakeApiManager final : public v1::ApiManager::Service {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, "database down");
   }
   // 5 apps, served page_size at a time; the token is the index of the next app.
-  grpc::Status ListApps(grpc::ServerContext*, const v1::ListAppsRequest* request, v1::ListAppsResponse* response) override {
+  grpc::Status ListApps(grpc::ServerContext*, const v1::ListAppsRequest* request,
+                        v1::ListAppsResponse* response) override {
     ++list_calls;
     const int start = request->page_token().empty() ? 0 : std::stoi(request->page_token());
     const int size = request->page_size() == 0 ? 100 : request->page_size();
@@ -55,7 +56,8 @@ class FakeApiManager final : public v1::ApiManager::Service {
     last_update = *request;
     return nebula::ToGrpcStatus(nebula::InvalidArgument({{"app.spec.image", "not an image reference"}}));
   }
-  grpc::Status DeleteApp(grpc::ServerContext*, const v1::DeleteAppRequest* request, v1::DeleteAppResponse* response) override {
+  grpc::Status DeleteApp(grpc::ServerContext*, const v1::DeleteAppRequest* request,
+                         v1::DeleteAppResponse* response) override {
     std::lock_guard lock(mu);
     last_delete = *request;
     if (request->expected_generation() != 0 && request->expected_generation() != 4)
@@ -101,7 +103,8 @@ class FakeIdentity final : public v1::Identity::Service {
     response->set_user(std::string(it->second.data(), it->second.size()));
     return grpc::Status::OK;
   }
-  grpc::Status ListUsers(grpc::ServerContext*, const v1::ListUsersRequest* request, v1::ListUsersResponse* response) override {
+  grpc::Status ListUsers(grpc::ServerContext*, const v1::ListUsersRequest* request,
+                         v1::ListUsersResponse* response) override {
     if (list_calls++ == 0) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "warming up");
     response->add_users()->set_name(request->page_token().empty() ? "alice" : "bob");
     if (request->page_token().empty()) response->set_next_page_token("next");
@@ -291,14 +294,18 @@ TEST_CASE("RollbackApp is a write and is not retried") {
 TEST_CASE("WatchAppStatus delivers every status and stops when asked") {
   Harness h;
   std::vector<int> converged;
-  auto last = h.Client().WatchAppStatus("web", [&](const v1::AppStatus& s) {
-    converged.push_back(s.hosts_converged());
-    return true;
-  }, 5s);
+  auto last = h.Client().WatchAppStatus(
+      "web",
+      [&](const v1::AppStatus& s) {
+        converged.push_back(s.hosts_converged());
+        return true;
+      },
+      5s);
   CHECK(converged == std::vector<int>{0, 1, 2});
   CHECK(last.rollout() == v1::AppStatus::CONVERGED);
   int seen = 0;
-  last = h.Client().WatchAppStatus("web", [&](const v1::AppStatus&) { return ++seen < 2; }, 5s);
+  last = h.Client().WatchAppStatus(
+      "web", [&](const v1::AppStatus&) { return ++seen < 2; }, 5s);
   CHECK(seen == 2);
   CHECK(last.hosts_converged() == 1);
 }

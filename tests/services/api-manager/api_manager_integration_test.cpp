@@ -291,16 +291,18 @@ TEST_CASE("replicas share the database, the relay fails over and shutdown is gra
   const auto& stack = Stack();
   const std::string binary = stack.bin_dir + "/nebula-api-manager";
   const std::string endpoint = "127.0.0.1:" + std::to_string(nebula::testing::TestPort(11));
-  nebula::testing::BackgroundProcess replica(
-      {binary}, {{"NEBULA_LISTEN", endpoint}, {"NEBULA_DATABASE_URL", stack.database_url},
-                 {"NEBULA_KAFKA_BROKERS", stack.kafka_brokers}, {"NEBULA_LOG_LEVEL", "debug"},
-                 {"NEBULA_SIGNING_KEY_FILE", stack.signing_key}},
-      stack.state_dir + "/api-manager-replica.log");
+  nebula::testing::BackgroundProcess replica({binary},
+                                             {{"NEBULA_LISTEN", endpoint},
+                                              {"NEBULA_DATABASE_URL", stack.database_url},
+                                              {"NEBULA_KAFKA_BROKERS", stack.kafka_brokers},
+                                              {"NEBULA_LOG_LEVEL", "debug"},
+                                              {"NEBULA_SIGNING_KEY_FILE", stack.signing_key}},
+                                             stack.state_dir + "/api-manager-replica.log");
   Api api;
   api.stub = Connect(endpoint);
   const std::string name = UniqueName("replica");
-  REQUIRE(nebula::testing::Eventually([&] { return api.Get("probe").error_code() == grpc::StatusCode::NOT_FOUND; },
-                                      60s));
+  REQUIRE(
+      nebula::testing::Eventually([&] { return api.Get("probe").error_code() == grpc::StatusCode::NOT_FOUND; }, 60s));
 
   // Kill the database session of whichever replica holds the relay lock: another one takes over.
   pqxx::connection conn(stack.database_url);
@@ -311,9 +313,7 @@ TEST_CASE("replicas share the database, the relay fails over and shutdown is gra
   AwaitLastRecord(name, [](const TopicRecord& r) { return HasGeneration(r, 1); });
   // Exactly one relay again.
   CHECK(nebula::testing::Eventually(
-      [&] {
-        return pqxx::nontransaction(conn).exec("SELECT count(*) " + kRelayLockHolders)[0][0].as<int64_t>() == 1;
-      },
+      [&] { return pqxx::nontransaction(conn).exec("SELECT count(*) " + kRelayLockHolders)[0][0].as<int64_t>() == 1; },
       10s));
 
   INFO(replica.LogTail());
@@ -344,8 +344,8 @@ TEST_CASE("replicas starting at once on an empty database migrate it exactly onc
   for (const auto& endpoint : endpoints) {
     Api api;
     api.stub = Connect(endpoint);
-    CHECK(nebula::testing::Eventually(
-        [&] { return api.Get("probe").error_code() == grpc::StatusCode::NOT_FOUND; }, 60s));
+    CHECK(
+        nebula::testing::Eventually([&] { return api.Get("probe").error_code() == grpc::StatusCode::NOT_FOUND; }, 60s));
   }
   // One row per file in services/api-manager/migrations: as many as the stack's own database holds,
   // which the same binary migrated.

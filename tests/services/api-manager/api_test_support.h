@@ -28,7 +28,6 @@ using nebula::v1::App;
 using nebula::v1::AppSpec;
 using namespace std::chrono_literals;
 
-
 // pg_names.h: the advisory lock the one active outbox relay holds (per database).
 inline constexpr int64_t kRelayLockKey = 0x6e6562756c610002;
 inline const std::string kRelayLockHolders =
@@ -109,7 +108,7 @@ inline AppSpec Spec(const std::string& image = "nebtest/busybox:1") {
 }
 
 inline nebula::v1::UpdateAppRequest UpdateRequest(const std::string& name, const AppSpec& spec,
-                                           std::initializer_list<const char*> mask = {}, int64_t expected = 0) {
+                                                  std::initializer_list<const char*> mask = {}, int64_t expected = 0) {
   nebula::v1::UpdateAppRequest request;
   request.mutable_app()->set_name(name);
   *request.mutable_app()->mutable_spec() = spec;
@@ -130,7 +129,8 @@ inline std::vector<std::string> ViolationFields(const grpc::Status& status) {
 
 // --- PostgreSQL -----------------------------------------------------------------------------
 
-inline int64_t CountRows(const std::string& sql, const std::string& param, const std::string& url = Stack().database_url) {
+inline int64_t CountRows(const std::string& sql, const std::string& param,
+                         const std::string& url = Stack().database_url) {
   pqxx::connection conn(url);
   pqxx::nontransaction tx(conn);
   return tx.exec_params(sql, param)[0][0].as<int64_t>();
@@ -210,7 +210,8 @@ inline TopicSnapshot ReadDesiredTopic() {
       at_end.erase(m->partition());
       const std::string key = m->key() ? *m->key() : "";
       TopicRecord record{m->partition(), m->offset(), std::nullopt};
-      if (m->payload()) record.value = VerifiedPayload(key, std::string(static_cast<const char*>(m->payload()), m->len()));
+      if (m->payload())
+        record.value = VerifiedPayload(key, std::string(static_cast<const char*>(m->payload()), m->len()));
       snapshot.by_key[key].push_back(std::move(record));
     }
   }
@@ -227,8 +228,7 @@ inline nebula::v1::DesiredState ParseState(const TopicRecord& record) {
 }
 
 // Waits until the last record for the app's key satisfies pred; returns the final snapshot.
-inline TopicSnapshot AwaitLastRecordOfKey(const std::string& key,
-                                          const std::function<bool(const TopicRecord&)>& pred) {
+inline TopicSnapshot AwaitLastRecordOfKey(const std::string& key, const std::function<bool(const TopicRecord&)>& pred) {
   TopicSnapshot snapshot;
   bool ok = nebula::testing::Eventually(
       [&] {

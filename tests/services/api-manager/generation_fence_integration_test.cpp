@@ -47,11 +47,12 @@ struct FenceDatabase {
 };
 
 std::unique_ptr<nt::BackgroundProcess> StartApiManager(const nt::StackInfo& stack, const std::string& database_url,
-                                                      const std::string& endpoint, const std::string& log) {
+                                                       const std::string& endpoint, const std::string& log) {
   auto process = std::make_unique<nt::BackgroundProcess>(
-      std::vector<std::string>{stack.bin_dir + "/nebula-api-manager", "--listen", endpoint, "--database-url",
-                               database_url, "--kafka-brokers", stack.kafka_brokers, "--reports-group",
-                               "fence-" + std::to_string(::getpid()) + "-" + database_url.substr(database_url.rfind('/') + 1)},
+      std::vector<std::string>{
+          stack.bin_dir + "/nebula-api-manager", "--listen", endpoint, "--database-url", database_url,
+          "--kafka-brokers", stack.kafka_brokers, "--reports-group",
+          "fence-" + std::to_string(::getpid()) + "-" + database_url.substr(database_url.rfind('/') + 1)},
       std::map<std::string, std::string>{}, stack.state_dir + "/" + log);
   auto channel = grpc::CreateChannel(endpoint, grpc::InsecureChannelCredentials());
   const bool up = channel->WaitForConnected(std::chrono::system_clock::now() + 60s);

@@ -193,7 +193,8 @@ TEST_CASE("Identity: users are created read listed updated and deleted with clea
   REQUIRE(Call(&Stub::DeleteUser, Admin(), del, &deleted).error_code() == grpc::StatusCode::NOT_FOUND);
   get.set_name("usr-erin");
   REQUIRE(Call(&Stub::GetUser, Admin(), get, &user).error_code() == grpc::StatusCode::NOT_FOUND);
-  REQUIRE(AuditCount("object_kind = 'user' AND object_name = 'usr-erin' AND action = 'DeleteUser' AND actor = 'admin'") == 1);
+  REQUIRE(AuditCount(
+              "object_kind = 'user' AND object_name = 'usr-erin' AND action = 'DeleteUser' AND actor = 'admin'") == 1);
   // The audit trail the admin reads through ListAuditEvents.
   ListAuditEventsRequest audit;
   audit.set_object_kind("user");
@@ -329,7 +330,8 @@ TEST_CASE("Identity: user groups are created read listed updated and deleted wit
   GetUserGroupRequest get;
   get.set_name("grp-bad");
   UserGroup read;
-  REQUIRE(Call(&Stub::GetUserGroup, Admin(), get, &read).error_code() == grpc::StatusCode::NOT_FOUND);  // nothing written
+  REQUIRE(Call(&Stub::GetUserGroup, Admin(), get, &read).error_code() ==
+          grpc::StatusCode::NOT_FOUND);  // nothing written
 
   get.set_name("grp-ops");
   REQUIRE(Call(&Stub::GetUserGroup, Basic("grp-kim", "kim-password"), get, &read).ok());  // a member
@@ -374,10 +376,16 @@ TEST_CASE("Identity: user groups are created read listed updated and deleted wit
 TEST_CASE("Identity: the bootstrap admin is idempotent across restarts") {
   const int port = Stack().port_base + 20;
   const std::string endpoint = "127.0.0.1:" + std::to_string(port);
-  const std::map<std::string, std::string> env{
-      {"NEBULA_BOOTSTRAP_ADMIN_TOKEN", Stack().token}, {"NEBULA_BOOTSTRAP_ADMIN_PASSWORD", "boot-password-1"}};
-  const std::vector<std::string> argv{Stack().bin_dir + "/nebula-api-manager", "--listen", endpoint, "--database-url",
-                                      Stack().database_url, "--kafka-brokers", Stack().kafka_brokers, "--auth",
+  const std::map<std::string, std::string> env{{"NEBULA_BOOTSTRAP_ADMIN_TOKEN", Stack().token},
+                                               {"NEBULA_BOOTSTRAP_ADMIN_PASSWORD", "boot-password-1"}};
+  const std::vector<std::string> argv{Stack().bin_dir + "/nebula-api-manager",
+                                      "--listen",
+                                      endpoint,
+                                      "--database-url",
+                                      Stack().database_url,
+                                      "--kafka-brokers",
+                                      Stack().kafka_brokers,
+                                      "--auth",
                                       "required"};
   auto own = nebula::v1::Identity::NewStub(Channel(endpoint));
   auto who = [&](const std::string& auth) {
@@ -386,7 +394,8 @@ TEST_CASE("Identity: the bootstrap admin is idempotent across restarts") {
   };
   int64_t before = AuditCount("actor = 'bootstrap'");
   for (int run = 0; run < 2; ++run) {
-    nebula::testing::BackgroundProcess api(argv, env, Stack().state_dir + "/h2-bootstrap-" + std::to_string(run) + ".log");
+    nebula::testing::BackgroundProcess api(argv, env,
+                                           Stack().state_dir + "/h2-bootstrap-" + std::to_string(run) + ".log");
     REQUIRE(nebula::testing::Eventually([&] { return who(Admin()) == grpc::StatusCode::OK; }, 60s));
     REQUIRE(who(Basic("admin", "boot-password-1")) == grpc::StatusCode::OK);
     // The first start set the password (one audit row); the second changed nothing.

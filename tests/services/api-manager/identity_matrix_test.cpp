@@ -80,23 +80,26 @@ std::map<std::string, Row> Rows() {
   rows["nebula.v1.Identity.GetUser"] = {Named<GetUserRequest>("mx-ro"), A, D};
   rows["nebula.v1.Identity.ListUsers"] = {[] { return Bytes(ListUsersRequest()); }, A, A};
   rows["nebula.v1.Identity.UpdateUser"] = {[] {
-    UpdateUserRequest r;
-    r.mutable_user()->set_name("mx-rw");
-    r.mutable_user()->set_password("mx-rw-password");
-    return Bytes(r);
-  }, D, A};
+                                             UpdateUserRequest r;
+                                             r.mutable_user()->set_name("mx-rw");
+                                             r.mutable_user()->set_password("mx-rw-password");
+                                             return Bytes(r);
+                                           },
+                                           D, A};
   rows["nebula.v1.Identity.DeleteUser"] = {Named<DeleteUserRequest>("mx-nobody"), D, D};
   rows["nebula.v1.Identity.CreateToken"] = {[] { return Bytes(CreateTokenRequest()); }, A, A};
   rows["nebula.v1.Identity.ListTokens"] = {[] {
-    ListTokensRequest r;
-    r.set_user("admin");
-    return Bytes(r);
-  }, D, D};
+                                             ListTokensRequest r;
+                                             r.set_user("admin");
+                                             return Bytes(r);
+                                           },
+                                           D, D};
   rows["nebula.v1.Identity.RevokeToken"] = {[] {
-    RevokeTokenRequest r;
-    r.set_id("mxnone");
-    return Bytes(r);
-  }, A, A};
+                                              RevokeTokenRequest r;
+                                              r.set_id("mxnone");
+                                              return Bytes(r);
+                                            },
+                                            A, A};
   rows["nebula.v1.Identity.CreateUserGroup"] = {[] { return Bytes(CreateUserGroupRequest()); }, D, D};
   rows["nebula.v1.Identity.GetUserGroup"] = {Named<GetUserGroupRequest>("mx-readers"), A, D};
   rows["nebula.v1.Identity.ListUserGroups"] = {[] { return Bytes(ListUserGroupsRequest()); }, A, A};
@@ -104,11 +107,12 @@ std::map<std::string, Row> Rows() {
   rows["nebula.v1.Identity.DeleteUserGroup"] = {Named<DeleteUserGroupRequest>("mx-none"), D, D};
   // ApiManager, on the app "web-mx" (covered by web-*) and "db-mx" (not covered).
   rows["nebula.v1.ApiManager.CreateApp"] = {[] {
-    CreateAppRequest r;
-    r.mutable_app()->set_name("web-mx");
-    *r.mutable_app()->mutable_spec() = Spec();
-    return Bytes(r);
-  }, D, A};
+                                              CreateAppRequest r;
+                                              r.mutable_app()->set_name("web-mx");
+                                              *r.mutable_app()->mutable_spec() = Spec();
+                                              return Bytes(r);
+                                            },
+                                            D, A};
   rows["nebula.v1.ApiManager.GetApp"] = {Named<GetAppRequest>("web-mx"), A, A};
   rows["nebula.v1.ApiManager.ListApps"] = {[] { return Bytes(ListAppsRequest()); }, A, A};
   rows["nebula.v1.ApiManager.GetAppStatus"] = {Named<GetAppStatusRequest>("db-mx"), D, D};

@@ -1,7 +1,7 @@
-// No lost desired state (docs/architecture.md "Write path"): with the Kafka broker frozen (SIGSTOP), writes still succeed
-// because they only touch PostgreSQL; once it is back, the outbox relay delivers, and the LAST record
-// of every app on nebula.desired carries its newest generation. Its own binary, so its own stack: the
-// freeze must not disturb other tests.
+// No lost desired state (docs/architecture.md "Write path"): with the Kafka broker frozen (SIGSTOP), writes still
+// succeed because they only touch PostgreSQL; once it is back, the outbox relay delivers, and the LAST record of every
+// app on nebula.desired carries its newest generation. Its own binary, so its own stack: the freeze must not disturb
+// other tests.
 #include <catch2/catch.hpp>
 #include <grpcpp/grpcpp.h>
 

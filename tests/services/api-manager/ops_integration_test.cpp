@@ -123,8 +123,7 @@ TEST_CASE("an api-manager with --tls-cert serves TLS only and --tls-client-ca re
     // A new channel per attempt: a channel's reconnect backoff can outgrow the wait while the server starts.
     REQUIRE(nt::Eventually(
         [&] {
-          return GetApp(TlsChannel(endpoint, trusting_server), "tls-probe").error_code() ==
-                 grpc::StatusCode::NOT_FOUND;
+          return GetApp(TlsChannel(endpoint, trusting_server), "tls-probe").error_code() == grpc::StatusCode::NOT_FOUND;
         },
         60s));
     INFO(tls.LogTail());
@@ -149,7 +148,9 @@ TEST_CASE("an api-manager with --tls-cert serves TLS only and --tls-client-ca re
                                                 .pem_private_key = nt::ReadFile(dir + "/client-key.pem"),
                                                 .pem_cert_chain = nt::ReadFile(dir + "/client-cert.pem")};
     bool served = nt::Eventually(
-        [&] { return GetApp(TlsChannel(endpoint, with_cert), "mtls-probe").error_code() == grpc::StatusCode::NOT_FOUND; },
+        [&] {
+          return GetApp(TlsChannel(endpoint, with_cert), "mtls-probe").error_code() == grpc::StatusCode::NOT_FOUND;
+        },
         60s);
     INFO(mtls.LogTail());
     REQUIRE(served);

@@ -163,7 +163,8 @@ std::vector<nebula::v1::AuditEvent> Audit(Api& api, const std::string& kind, con
   return {response.events().begin(), response.events().end()};
 }
 
-nebula::v1::DesiredState LastState(const std::string& key, const std::function<bool(const nebula::v1::DesiredState&)>& pred) {
+nebula::v1::DesiredState LastState(const std::string& key,
+                                   const std::function<bool(const nebula::v1::DesiredState&)>& pred) {
   auto snapshot = AwaitLastRecordOfKey(key, [&](const TopicRecord& r) {
     if (!r.value) return false;
     nebula::v1::DesiredState state;
@@ -245,7 +246,8 @@ TEST_CASE("ListAppRevisions pages newest first and keeps the history of a delete
   Api api;
   const std::string name = UniqueName("history");
   REQUIRE(api.Create(name, Spec()).ok());
-  for (int i = 0; i < 4; ++i) REQUIRE(api.Update(UpdateRequest(name, Spec("nebtest/busybox:" + std::to_string(i)))).ok());
+  for (int i = 0; i < 4; ++i)
+    REQUIRE(api.Update(UpdateRequest(name, Spec("nebtest/busybox:" + std::to_string(i)))).ok());
   int64_t deleted_at = 0;
   REQUIRE(api.Delete(name, 0, &deleted_at).ok());
   REQUIRE(deleted_at == 6);
@@ -374,7 +376,8 @@ TEST_CASE("device groups: create get list update prune delete and their records"
   REQUIRE(Invoke([&](grpc::ClientContext* c) { return api.stub->DeleteDeviceGroup(c, del, &deleted); }).ok());
   CHECK(deleted.generation() == 4);
   CHECK(GetGroup(api, group_name, &got).error_code() == grpc::StatusCode::NOT_FOUND);
-  auto snapshot = AwaitLastRecordOfKey(nebula::DeviceGroupKey(group_name), [](const TopicRecord& r) { return !r.value; });
+  auto snapshot =
+      AwaitLastRecordOfKey(nebula::DeviceGroupKey(group_name), [](const TopicRecord& r) { return !r.value; });
   const auto& records = snapshot.by_key.at(nebula::DeviceGroupKey(group_name));
   REQUIRE(records.size() >= 2);
   CHECK(HasGeneration(records[records.size() - 2], 4, true));
@@ -518,7 +521,8 @@ TEST_CASE("PruneAll bumps the global prune generation and publishes key global",
   REQUIRE(Invoke([&](grpc::ClientContext* c) { return api.stub->PruneAll(c, request, &second); }).ok());
   CHECK(second.prune_generation() == first.prune_generation() + 1);
   const int64_t expected = second.prune_generation();
-  auto state = LastState(std::string(nebula::kGlobalKey), [&](const auto& s) { return s.global().prune_generation() == expected; });
+  auto state = LastState(std::string(nebula::kGlobalKey),
+                         [&](const auto& s) { return s.global().prune_generation() == expected; });
   CHECK(state.key() == "global");
   CHECK(state.generation() == expected);
   auto events = Audit(api, "global", "global");
@@ -530,7 +534,8 @@ TEST_CASE("ListAuditEvents filters by kind and name and pages newest first", "[i
   Api api;
   const std::string name = UniqueName("audited");
   REQUIRE(api.Create(name, Spec()).ok());
-  for (int i = 0; i < 4; ++i) REQUIRE(api.Update(UpdateRequest(name, Spec("nebtest/busybox:" + std::to_string(i)))).ok());
+  for (int i = 0; i < 4; ++i)
+    REQUIRE(api.Update(UpdateRequest(name, Spec("nebtest/busybox:" + std::to_string(i)))).ok());
   nebula::v1::ListAuditEventsRequest request;
   request.set_object_kind("app");
   request.set_object_name(name);
@@ -571,22 +576,125 @@ TEST_CASE("malformed requests to every writing RPC change nothing", "[integratio
   auto* stub = api.stub.get();
   using Call = std::function<grpc::Status(grpc::ClientContext*)>;
   std::vector<std::pair<std::string, Call>> calls = {
-      {"CreateApp", [&](auto* c) { nebula::v1::CreateAppRequest r; r.mutable_app()->set_name("BAD NAME"); App o; return stub->CreateApp(c, r, &o); }},
-      {"UpdateApp", [&](auto* c) { auto r = UpdateRequest(app, Spec("::bad::")); App o; return stub->UpdateApp(c, r, &o); }},
-      {"DeleteApp", [&](auto* c) { nebula::v1::DeleteAppRequest r; r.set_name(app); r.set_expected_generation(-4); nebula::v1::DeleteAppResponse o; return stub->DeleteApp(c, r, &o); }},
-      {"StartApp", [&](auto* c) { nebula::v1::StartAppRequest r; r.set_name("-x"); App o; return stub->StartApp(c, r, &o); }},
-      {"StopApp", [&](auto* c) { nebula::v1::StopAppRequest r; r.set_name(app); r.set_expected_generation(-1); App o; return stub->StopApp(c, r, &o); }},
-      {"RestartApp", [&](auto* c) { nebula::v1::RestartAppRequest r; r.set_name(std::string(64, 'a')); App o; return stub->RestartApp(c, r, &o); }},
-      {"PullApp", [&](auto* c) { nebula::v1::PullAppRequest r; App o; return stub->PullApp(c, r, &o); }},
-      {"RollbackApp", [&](auto* c) { nebula::v1::RollbackAppRequest r; r.set_name(app); r.set_generation(-1); App o; return stub->RollbackApp(c, r, &o); }},
-      {"CreateDeviceGroup", [&](auto* c) { nebula::v1::CreateDeviceGroupRequest r; r.mutable_device_group()->set_name(UniqueName("mal-g2")); r.mutable_device_group()->add_apps("Not_A_Name"); DeviceGroup o; return stub->CreateDeviceGroup(c, r, &o); }},
-      {"UpdateDeviceGroup", [&](auto* c) { nebula::v1::UpdateDeviceGroupRequest r; r.mutable_device_group()->set_name(group); r.mutable_update_mask()->add_paths("prune_generation"); DeviceGroup o; return stub->UpdateDeviceGroup(c, r, &o); }},
-      {"UpdateDeviceGroup unknown member", [&](auto* c) { nebula::v1::UpdateDeviceGroupRequest r; r.mutable_device_group()->set_name(group); r.mutable_device_group()->add_apps(UniqueName("ghost")); DeviceGroup o; return stub->UpdateDeviceGroup(c, r, &o); }},
-      {"DeleteDeviceGroup", [&](auto* c) { nebula::v1::DeleteDeviceGroupRequest r; r.set_name(""); nebula::v1::DeleteDeviceGroupResponse o; return stub->DeleteDeviceGroup(c, r, &o); }},
-      {"PruneDeviceGroup", [&](auto* c) { nebula::v1::PruneDeviceGroupRequest r; r.set_name("UPPER"); DeviceGroup o; return stub->PruneDeviceGroup(c, r, &o); }},
-      {"CreateCronJob", [&](auto* c) { nebula::v1::CreateCronJobRequest r; *r.mutable_cron_job() = Job(UniqueName("mal-j2"), "61 * * * *"); CronJob o; return stub->CreateCronJob(c, r, &o); }},
-      {"UpdateCronJob", [&](auto* c) { nebula::v1::UpdateCronJobRequest r; r.mutable_cron_job()->set_name(job); r.mutable_cron_job()->set_schedule("* * *"); r.mutable_update_mask()->add_paths("schedule"); CronJob o; return stub->UpdateCronJob(c, r, &o); }},
-      {"DeleteCronJob", [&](auto* c) { nebula::v1::DeleteCronJobRequest r; r.set_name(job); r.set_expected_generation(-2); nebula::v1::DeleteCronJobResponse o; return stub->DeleteCronJob(c, r, &o); }},
+      {"CreateApp",
+       [&](auto* c) {
+         nebula::v1::CreateAppRequest r;
+         r.mutable_app()->set_name("BAD NAME");
+         App o;
+         return stub->CreateApp(c, r, &o);
+       }},
+      {"UpdateApp",
+       [&](auto* c) {
+         auto r = UpdateRequest(app, Spec("::bad::"));
+         App o;
+         return stub->UpdateApp(c, r, &o);
+       }},
+      {"DeleteApp",
+       [&](auto* c) {
+         nebula::v1::DeleteAppRequest r;
+         r.set_name(app);
+         r.set_expected_generation(-4);
+         nebula::v1::DeleteAppResponse o;
+         return stub->DeleteApp(c, r, &o);
+       }},
+      {"StartApp",
+       [&](auto* c) {
+         nebula::v1::StartAppRequest r;
+         r.set_name("-x");
+         App o;
+         return stub->StartApp(c, r, &o);
+       }},
+      {"StopApp",
+       [&](auto* c) {
+         nebula::v1::StopAppRequest r;
+         r.set_name(app);
+         r.set_expected_generation(-1);
+         App o;
+         return stub->StopApp(c, r, &o);
+       }},
+      {"RestartApp",
+       [&](auto* c) {
+         nebula::v1::RestartAppRequest r;
+         r.set_name(std::string(64, 'a'));
+         App o;
+         return stub->RestartApp(c, r, &o);
+       }},
+      {"PullApp",
+       [&](auto* c) {
+         nebula::v1::PullAppRequest r;
+         App o;
+         return stub->PullApp(c, r, &o);
+       }},
+      {"RollbackApp",
+       [&](auto* c) {
+         nebula::v1::RollbackAppRequest r;
+         r.set_name(app);
+         r.set_generation(-1);
+         App o;
+         return stub->RollbackApp(c, r, &o);
+       }},
+      {"CreateDeviceGroup",
+       [&](auto* c) {
+         nebula::v1::CreateDeviceGroupRequest r;
+         r.mutable_device_group()->set_name(UniqueName("mal-g2"));
+         r.mutable_device_group()->add_apps("Not_A_Name");
+         DeviceGroup o;
+         return stub->CreateDeviceGroup(c, r, &o);
+       }},
+      {"UpdateDeviceGroup",
+       [&](auto* c) {
+         nebula::v1::UpdateDeviceGroupRequest r;
+         r.mutable_device_group()->set_name(group);
+         r.mutable_update_mask()->add_paths("prune_generation");
+         DeviceGroup o;
+         return stub->UpdateDeviceGroup(c, r, &o);
+       }},
+      {"UpdateDeviceGroup unknown member",
+       [&](auto* c) {
+         nebula::v1::UpdateDeviceGroupRequest r;
+         r.mutable_device_group()->set_name(group);
+         r.mutable_device_group()->add_apps(UniqueName("ghost"));
+         DeviceGroup o;
+         return stub->UpdateDeviceGroup(c, r, &o);
+       }},
+      {"DeleteDeviceGroup",
+       [&](auto* c) {
+         nebula::v1::DeleteDeviceGroupRequest r;
+         r.set_name("");
+         nebula::v1::DeleteDeviceGroupResponse o;
+         return stub->DeleteDeviceGroup(c, r, &o);
+       }},
+      {"PruneDeviceGroup",
+       [&](auto* c) {
+         nebula::v1::PruneDeviceGroupRequest r;
+         r.set_name("UPPER");
+         DeviceGroup o;
+         return stub->PruneDeviceGroup(c, r, &o);
+       }},
+      {"CreateCronJob",
+       [&](auto* c) {
+         nebula::v1::CreateCronJobRequest r;
+         *r.mutable_cron_job() = Job(UniqueName("mal-j2"), "61 * * * *");
+         CronJob o;
+         return stub->CreateCronJob(c, r, &o);
+       }},
+      {"UpdateCronJob",
+       [&](auto* c) {
+         nebula::v1::UpdateCronJobRequest r;
+         r.mutable_cron_job()->set_name(job);
+         r.mutable_cron_job()->set_schedule("* * *");
+         r.mutable_update_mask()->add_paths("schedule");
+         CronJob o;
+         return stub->UpdateCronJob(c, r, &o);
+       }},
+      {"DeleteCronJob",
+       [&](auto* c) {
+         nebula::v1::DeleteCronJobRequest r;
+         r.set_name(job);
+         r.set_expected_generation(-2);
+         nebula::v1::DeleteCronJobResponse o;
+         return stub->DeleteCronJob(c, r, &o);
+       }},
   };
   for (auto& [rpc, call] : calls) {
     auto before = Counters();

@@ -236,7 +236,8 @@ TEST_CASE("WatchAppStatus streams progress and ends when every host converged", 
   CHECK(received.back().rollout() == AppStatus::CONVERGED);
   CHECK(received.back().hosts_desired() == 2);
   CHECK(received.back().hosts_converged() == 2);
-  for (size_t i = 1; i < received.size(); ++i) CHECK(received[i].ShortDebugString() != received[i - 1].ShortDebugString());
+  for (size_t i = 1; i < received.size(); ++i)
+    CHECK(received[i].ShortDebugString() != received[i - 1].ShortDebugString());
 
   nebula::v1::GetWorkerRequest get;
   get.set_id(lost);

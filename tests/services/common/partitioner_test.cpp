@@ -21,7 +21,8 @@ TEST_CASE("PartitionForKey agrees with librdkafka's murmur2 partitioner", "[part
   for (int partitions : {1, 2, 3, 7, 16, 64, 100}) {
     for (int i = 0; i < 500; ++i) {
       const std::string key = "app/name-" + std::to_string(i * 7919);
-      const int32_t theirs = rd_kafka_msg_partitioner_murmur2(nullptr, key.data(), key.size(), partitions, nullptr, nullptr);
+      const int32_t theirs =
+          rd_kafka_msg_partitioner_murmur2(nullptr, key.data(), key.size(), partitions, nullptr, nullptr);
       REQUIRE(nebula::PartitionForKey(key, partitions) == theirs);
     }
   }

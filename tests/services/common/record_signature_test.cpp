@@ -99,7 +99,8 @@ TEST_CASE("key files round-trip and say which line is wrong", "[unit]") {
   CHECK(secret.seed == pair.secret.seed);
   CHECK(sg::PublicKeyOf(secret).bytes == pair.public_key.bytes);
   const auto other = sg::GenerateKeyPair("other");
-  const auto keys = sg::ParsePublicKeys(sg::FormatPublicKey(pair.public_key) + "\n" + sg::FormatPublicKey(other.public_key), "p");
+  const auto keys =
+      sg::ParsePublicKeys(sg::FormatPublicKey(pair.public_key) + "\n" + sg::FormatPublicKey(other.public_key), "p");
   REQUIRE(keys.size() == 2);
   CHECK(keys[1].id == "other");
 
@@ -111,12 +112,14 @@ TEST_CASE("key files round-trip and say which line is wrong", "[unit]") {
     }
     return std::string("no error");
   };
-  CHECK(message([] { sg::ParsePublicKeys("ed25519 a AAAA\n", "keys.pub"); }).find("keys.pub line 1") != std::string::npos);
+  CHECK(message([] { sg::ParsePublicKeys("ed25519 a AAAA\n", "keys.pub"); }).find("keys.pub line 1") !=
+        std::string::npos);
   CHECK(message([] { sg::ParsePublicKeys("\n\nrsa a b\n", "keys.pub"); }).find("line 3") != std::string::npos);
   CHECK(message([] { sg::ParsePublicKeys("ed25519 bad/id x\n", "f"); }).find("key id") != std::string::npos);
   CHECK(message([] { sg::ParsePublicKeys("# nothing\n", "f"); }).find("no public key") != std::string::npos);
-  CHECK(message([&] { sg::ParsePublicKeys(sg::FormatPublicKey(pair.public_key) + sg::FormatPublicKey(pair.public_key), "f"); })
-            .find("twice") != std::string::npos);
+  CHECK(message([&] {
+          sg::ParsePublicKeys(sg::FormatPublicKey(pair.public_key) + sg::FormatPublicKey(pair.public_key), "f");
+        }).find("twice") != std::string::npos);
   CHECK(message([&] { sg::ParseSigningKey(sg::FormatPublicKey(pair.public_key), "f"); }).find("ed25519-secret") !=
         std::string::npos);
   CHECK_THROWS_AS(sg::GenerateKeyPair("no spaces"), nebula::Error);

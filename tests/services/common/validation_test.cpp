@@ -98,14 +98,14 @@ TEST_CASE("app names are DNS labels") {
 }
 
 TEST_CASE("image references follow the Docker reference grammar") {
-  for (const char* good : {
-           "nginx", "nginx:1.25", "library/nginx:latest", "docker.io/library/nginx",
-           "registry.example.com/team/app:1.0", "registry.example.com:5000/team/app", "localhost/app",
-           "localhost:5000/app:dev", "127.0.0.1:5000/app", "[::1]:5000/app", "my-registry.local/a/b/c/d",
-           "a__b/c.d/e--f/g_h", "nginx:Tag_1.2-rc", "nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-           "nginx:1.25@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "Registry.Example.com/app",
-           "nebtest/busybox:1",
-           "registry.com:5000"}) {  // like docker: repository "registry.com", tag "5000"
+  for (const char* good :
+       {"nginx", "nginx:1.25", "library/nginx:latest", "docker.io/library/nginx", "registry.example.com/team/app:1.0",
+        "registry.example.com:5000/team/app", "localhost/app", "localhost:5000/app:dev", "127.0.0.1:5000/app",
+        "[::1]:5000/app", "my-registry.local/a/b/c/d", "a__b/c.d/e--f/g_h", "nginx:Tag_1.2-rc",
+        "nginx@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "nginx:1.25@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "Registry.Example.com/app", "nebtest/busybox:1",
+        "registry.com:5000"}) {  // like docker: repository "registry.com", tag "5000"
     INFO(good);
     CHECK_FALSE(nebula::ImageReferenceProblem(good).has_value());
   }

@@ -46,9 +46,8 @@ struct Gateway {
     options.port = 0;
     options.body_limit = kBodyLimit;
     options.idle_timeout = std::chrono::seconds(5);
-    server = std::make_unique<HttpServer>(options, [this](HttpRequest& r, std::shared_ptr<Exchange> e) {
-      gateway->Handle(r, std::move(e));
-    });
+    server = std::make_unique<HttpServer>(
+        options, [this](HttpRequest& r, std::shared_ptr<Exchange> e) { gateway->Handle(r, std::move(e)); });
     server->Start();
   }
   ~Gateway() { server->Stop(); }
@@ -73,7 +72,9 @@ Request Echoed(const HttpResult& r) {
   return request;
 }
 
-json Error(int code, const std::string& message) { return {{"code", code}, {"message", message}, {"details", json::array()}}; }
+json Error(int code, const std::string& message) {
+  return {{"code", code}, {"message", message}, {"details", json::array()}};
+}
 
 }  // namespace
 
@@ -81,8 +82,11 @@ TEST_CASE("routing: 200, 404, 501 for a known path with another method, 400 for 
   HttpResult ok = Send("GET", "/v1/apps/web");
   REQUIRE(ok.status == 200);
   REQUIRE(ok.headers["content-type"] == "application/json");
-  REQUIRE(json::parse(ok.body) == json{{"name", "web"}, {"spec", nullptr}, {"generation", "9007199254740993"},
-                                       {"createTime", nullptr}, {"updateTime", nullptr}});
+  REQUIRE(json::parse(ok.body) == json{{"name", "web"},
+                                       {"spec", nullptr},
+                                       {"generation", "9007199254740993"},
+                                       {"createTime", nullptr},
+                                       {"updateTime", nullptr}});
   HttpResult missing = Send("GET", "/v2/nothing");
   REQUIRE(missing.status == 404);
   REQUIRE(json::parse(missing.body) == Error(5, "Not Found"));
@@ -102,7 +106,8 @@ TEST_CASE("transcoding is observable at the gRPC server", "[conformance]") {
     REQUIRE(Echoed<nebula::v1::GetAppRequest>(Send("GET", "/v1/apps/a%2Fb")).name() == "a/b");
   }
   SECTION("body: app, both JSON names, unknown fields ignored") {
-    HttpResult r = Send("POST", "/v1/apps", R"({"name":"web","unknown":true,"spec":{"image":"x","restart_nonce":"3"}})");
+    HttpResult r =
+        Send("POST", "/v1/apps", R"({"name":"web","unknown":true,"spec":{"image":"x","restart_nonce":"3"}})");
     REQUIRE(r.status == 200);
     auto req = Echoed<nebula::v1::CreateAppRequest>(r);
     REQUIRE(req.app().name() == "web");
@@ -132,8 +137,9 @@ TEST_CASE("transcoding is observable at the gRPC server", "[conformance]") {
     REQUIRE(req.page_token() == "t k");
   }
   SECTION("form POST falls back to GET with form values as query") {
-    auto req = Echoed<nebula::v1::ListAppRevisionsRequest>(Send(
-        "POST", "/v1/apps/f/revisions?page_size=3", "page_token=t", {{"Content-Type", "application/x-www-form-urlencoded"}}));
+    auto req =
+        Echoed<nebula::v1::ListAppRevisionsRequest>(Send("POST", "/v1/apps/f/revisions?page_size=3", "page_token=t",
+                                                         {{"Content-Type", "application/x-www-form-urlencoded"}}));
     REQUIRE(req.name() == "f");
     REQUIRE(req.page_size() == 3);
     REQUIRE(req.page_token() == "t");
@@ -150,7 +156,8 @@ TEST_CASE("bad input answers 400 naming the problem", "[conformance]") {
   REQUIRE_THAT(body["message"].get<std::string>(), Catch::Contains("malformed JSON body"));
   HttpResult type = Send("GET", "/v1/apps?page_size=x");
   REQUIRE(type.status == 400);
-  REQUIRE(json::parse(type.body)["message"] == "parsing field \"page_size\": strconv.ParseInt: parsing \"x\": invalid syntax");
+  REQUIRE(json::parse(type.body)["message"] ==
+          "parsing field \"page_size\": strconv.ParseInt: parsing \"x\": invalid syntax");
   REQUIRE(Send("GET", "/v1/apps", "", {{"Grpc-Timeout", "soon"}}).status == 400);
   REQUIRE(Send("POST", "/v1/apps", std::string(kBodyLimit + 1, ' ')).status == 413);
 }
@@ -223,7 +230,8 @@ TEST_CASE("healthz, metrics, openapi", "[conformance]") {
   Send("GET", "/v1/apps/m");
   HttpResult metrics = Send("GET", "/metrics");
   REQUIRE(metrics.status == 200);
-  REQUIRE_THAT(metrics.body, Catch::Contains("nebula_gateway_requests_total{rpc=\"nebula.v1.ApiManager.GetApp\",code=\"200\"}"));
+  REQUIRE_THAT(metrics.body,
+               Catch::Contains("nebula_gateway_requests_total{rpc=\"nebula.v1.ApiManager.GetApp\",code=\"200\"}"));
   REQUIRE_THAT(metrics.body, Catch::Contains("nebula_gateway_open_connections"));
   json openapi = json::parse(Send("GET", "/openapi.json").body);
   REQUIRE(openapi["swagger"] == "2.0");

@@ -24,8 +24,8 @@ inline HttpResult SendHttp(int port, const std::string& method, const std::strin
   namespace http = beast::http;
   boost::asio::io_context ioc;
   beast::tcp_stream stream(ioc);
-  stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"),
-                                                static_cast<unsigned short>(port)));
+  stream.connect(
+      boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
   stream.expires_after(std::chrono::seconds(20));
   http::request<http::string_body> request{http::string_to_verb(method), target, 11};
   if (request.method() == http::verb::unknown) request.method_string(method);

@@ -54,7 +54,8 @@ TEST_CASE("nested and repeated messages get the same treatment", "[json]") {
 }
 
 TEST_CASE("error bodies carry details as Any JSON with @type", "[json]") {
-  REQUIRE(json::parse(StatusJson(5, "Not Found")) == json{{"code", 5}, {"message", "Not Found"}, {"details", json::array()}});
+  REQUIRE(json::parse(StatusJson(5, "Not Found")) ==
+          json{{"code", 5}, {"message", "Not Found"}, {"details", json::array()}});
   google::rpc::Status status;
   google::rpc::BadRequest bad;
   auto* v = bad.add_field_violations();

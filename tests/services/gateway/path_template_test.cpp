@@ -32,10 +32,9 @@ bool Matches(const std::string& tmpl, const std::string& path) {
 }  // namespace
 
 TEST_CASE("templates grpc-gateway accepts parse", "[path_template]") {
-  for (const char* text : {"/v1", "/v1/apps", "/v1/*", "/v1/**", "/v1/{name}", "/v1/{name=*}",
-                           "/v1/{name=apps/*}", "/v1/{name=**}", "/v1/{a.b.c}", "/v1/{name}:restart",
-                           "/v1:verb", "/v1/a:b:c", "/v1/-._~!$&'()*+,;=:@%41", "/v1/**/tail",
-                           "/v1//", "/v1/{name=a//}", "/{_x9}"}) {
+  for (const char* text : {"/v1", "/v1/apps", "/v1/*", "/v1/**", "/v1/{name}", "/v1/{name=*}", "/v1/{name=apps/*}",
+                           "/v1/{name=**}", "/v1/{a.b.c}", "/v1/{name}:restart", "/v1:verb", "/v1/a:b:c",
+                           "/v1/-._~!$&'()*+,;=:@%41", "/v1/**/tail", "/v1//", "/v1/{name=a//}", "/{_x9}"}) {
     INFO(text);
     MustParse(text);
   }
@@ -69,7 +68,10 @@ TEST_CASE("templates grpc-gateway rejects fail with a position", "[path_template
     REQUIRE(e.position == 5);
     REQUIRE_THAT(e.Message(), Catch::Contains("position 5") && Catch::Contains("pchars"));
   }
-  SECTION("bad percent-escape") { MustFail("/v1/%4"); MustFail("/v1/%zz"); }
+  SECTION("bad percent-escape") {
+    MustFail("/v1/%4");
+    MustFail("/v1/%zz");
+  }
   SECTION("field names") {
     REQUIRE(MustFail("/v1/{1a}").position == 5);
     MustFail("/v1/{}");
@@ -85,7 +87,10 @@ TEST_CASE("templates grpc-gateway rejects fail with a position", "[path_template
     MustFail("/v1/{a={b}}");
     MustFail("/v1/{a=x/{b}}");
   }
-  SECTION("junk after a variable") { MustFail("/v1/{a}b"); MustFail("/{a}{b}"); }
+  SECTION("junk after a variable") {
+    MustFail("/v1/{a}b");
+    MustFail("/{a}{b}");
+  }
   SECTION("two deep wildcards") {
     const TemplateParseError e = MustFail("/v1/**/x/{a=**}");
     REQUIRE(e.position == 12);

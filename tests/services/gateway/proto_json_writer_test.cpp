@@ -134,8 +134,9 @@ class RandomFiller {
     }
   }
   std::string Text() {
-    static const char* const kPieces[] = {"a", "web", " ", "\"", "\\", "/", "\n", "\t", "\x01", "\x1f", "é",
-                                          "日本", "\xF0\x9F\x98\x80", "<&>", "\x7f", "\u2028", ""};
+    static const char* const kPieces[] = {
+        "a",   "web",  " ",      "\"", "\\", "/", "\n", "\t", "\x01", "\x1f", "é", "日本", "\xF0\x9F\x98\x80",
+        "<&>", "\x7f", "\u2028", ""};
     std::string s;
     const int n = static_cast<int>(Between(0, 6));
     for (int i = 0; i < n; ++i) s += kPieces[Between(0, static_cast<std::int64_t>(std::size(kPieces)) - 1)];
@@ -313,9 +314,10 @@ const pb::Descriptor* KitchenSink() {
     file.set_name("gateway_test/sink.proto");
     file.set_package("gwtest");
     file.set_syntax("proto3");
-    for (const char* dep : {"google/protobuf/any.proto", "google/protobuf/duration.proto", "google/protobuf/empty.proto",
-                            "google/protobuf/field_mask.proto", "google/protobuf/struct.proto",
-                            "google/protobuf/timestamp.proto", "google/protobuf/wrappers.proto"}) {
+    for (const char* dep :
+         {"google/protobuf/any.proto", "google/protobuf/duration.proto", "google/protobuf/empty.proto",
+          "google/protobuf/field_mask.proto", "google/protobuf/struct.proto", "google/protobuf/timestamp.proto",
+          "google/protobuf/wrappers.proto"}) {
       file.add_dependency(dep);
     }
     auto* color = file.add_enum_type();
@@ -340,10 +342,10 @@ const pb::Descriptor* KitchenSink() {
       return f;
     };
     const std::pair<const char*, FD::Type> scalars[] = {
-        {"i32", FD::TYPE_INT32},   {"s32", FD::TYPE_SINT32},     {"sf32", FD::TYPE_SFIXED32}, {"u32", FD::TYPE_UINT32},
-        {"f32", FD::TYPE_FIXED32}, {"i64", FD::TYPE_INT64},      {"s64", FD::TYPE_SINT64},    {"sf64", FD::TYPE_SFIXED64},
-        {"u64", FD::TYPE_UINT64},  {"f64", FD::TYPE_FIXED64},    {"fl", FD::TYPE_FLOAT},      {"db", FD::TYPE_DOUBLE},
-        {"b", FD::TYPE_BOOL},      {"s", FD::TYPE_STRING},       {"by", FD::TYPE_BYTES}};
+        {"i32", FD::TYPE_INT32},   {"s32", FD::TYPE_SINT32},  {"sf32", FD::TYPE_SFIXED32}, {"u32", FD::TYPE_UINT32},
+        {"f32", FD::TYPE_FIXED32}, {"i64", FD::TYPE_INT64},   {"s64", FD::TYPE_SINT64},    {"sf64", FD::TYPE_SFIXED64},
+        {"u64", FD::TYPE_UINT64},  {"f64", FD::TYPE_FIXED64}, {"fl", FD::TYPE_FLOAT},      {"db", FD::TYPE_DOUBLE},
+        {"b", FD::TYPE_BOOL},      {"s", FD::TYPE_STRING},    {"by", FD::TYPE_BYTES}};
     for (const auto& [name, type] : scalars) {
       add(message, name, type);
       add(message, std::string("rep_") + name, type, {}, true);
@@ -352,9 +354,9 @@ const pb::Descriptor* KitchenSink() {
     add(message, "rep_color", FD::TYPE_ENUM, ".gwtest.Color", true);
     add(message, "child_sink", FD::TYPE_MESSAGE, ".gwtest.Sink");
     add(message, "children", FD::TYPE_MESSAGE, ".gwtest.Sink", true);
-    const char* wkts[] = {"Timestamp", "Duration",    "FieldMask",   "Struct",      "Value",      "ListValue",
-                          "Empty",     "DoubleValue", "FloatValue",  "Int64Value",  "UInt64Value", "Int32Value",
-                          "UInt32Value", "BoolValue", "StringValue", "BytesValue"};
+    const char* wkts[] = {"Timestamp",   "Duration",    "FieldMask",   "Struct",     "Value",       "ListValue",
+                          "Empty",       "DoubleValue", "FloatValue",  "Int64Value", "UInt64Value", "Int32Value",
+                          "UInt32Value", "BoolValue",   "StringValue", "BytesValue"};
     for (const char* w : wkts) {
       const std::string type = std::string(".google.protobuf.") + w;
       add(message, std::string("wkt_") + w, FD::TYPE_MESSAGE, type);
@@ -364,13 +366,14 @@ const pb::Descriptor* KitchenSink() {
     const std::pair<const char*, FD::Type> keys[] = {{"string", FD::TYPE_STRING}, {"int32", FD::TYPE_INT32},
                                                      {"int64", FD::TYPE_SINT64},  {"uint32", FD::TYPE_FIXED32},
                                                      {"uint64", FD::TYPE_UINT64}, {"bool", FD::TYPE_BOOL}};
-    const std::tuple<const char*, FD::Type, const char*> values[] = {{"string", FD::TYPE_STRING, ""},
-                                                                     {"bytes", FD::TYPE_BYTES, ""},
-                                                                     {"double", FD::TYPE_DOUBLE, ""},
-                                                                     {"enum", FD::TYPE_ENUM, ".gwtest.Color"},
-                                                                     {"sink", FD::TYPE_MESSAGE, ".gwtest.Sink"},
-                                                                     {"value", FD::TYPE_MESSAGE, ".google.protobuf.Value"},
-                                                                     {"time", FD::TYPE_MESSAGE, ".google.protobuf.Timestamp"}};
+    const std::tuple<const char*, FD::Type, const char*> values[] = {
+        {"string", FD::TYPE_STRING, ""},
+        {"bytes", FD::TYPE_BYTES, ""},
+        {"double", FD::TYPE_DOUBLE, ""},
+        {"enum", FD::TYPE_ENUM, ".gwtest.Color"},
+        {"sink", FD::TYPE_MESSAGE, ".gwtest.Sink"},
+        {"value", FD::TYPE_MESSAGE, ".google.protobuf.Value"},
+        {"time", FD::TYPE_MESSAGE, ".google.protobuf.Timestamp"}};
     int which = 0;
     for (const auto& [key_name, key_type] : keys) {
       for (int k = 0; k < 2; ++k) {
@@ -400,14 +403,16 @@ const pb::Descriptor* KitchenSink() {
     auto* oneof = message->add_oneof_decl();
     oneof->set_name("choice");
     const int choice_index = 0;
-    for (auto [name, type, type_name] : {std::tuple{"one_s", FD::TYPE_STRING, ""}, std::tuple{"one_i", FD::TYPE_INT64, ""},
-                                         std::tuple{"one_sink", FD::TYPE_MESSAGE, ".gwtest.Sink"},
-                                         std::tuple{"one_time", FD::TYPE_MESSAGE, ".google.protobuf.Timestamp"}}) {
+    for (auto [name, type, type_name] :
+         {std::tuple{"one_s", FD::TYPE_STRING, ""}, std::tuple{"one_i", FD::TYPE_INT64, ""},
+          std::tuple{"one_sink", FD::TYPE_MESSAGE, ".gwtest.Sink"},
+          std::tuple{"one_time", FD::TYPE_MESSAGE, ".google.protobuf.Timestamp"}}) {
       add(message, name, type, type_name)->set_oneof_index(choice_index);
     }
     int synthetic = 1;
-    for (auto [name, type, type_name] : {std::tuple{"opt_i", FD::TYPE_INT32, ""}, std::tuple{"opt_s", FD::TYPE_STRING, ""},
-                                         std::tuple{"opt_color", FD::TYPE_ENUM, ".gwtest.Color"}}) {
+    for (auto [name, type, type_name] :
+         {std::tuple{"opt_i", FD::TYPE_INT32, ""}, std::tuple{"opt_s", FD::TYPE_STRING, ""},
+          std::tuple{"opt_color", FD::TYPE_ENUM, ".gwtest.Color"}}) {
       message->add_oneof_decl()->set_name(std::string("_") + name);
       auto* f = add(message, name, type, type_name);
       f->set_oneof_index(synthetic++);
@@ -460,8 +465,7 @@ TEST_CASE("writer equals the old path on random messages of every nebula.v1 and 
   REQUIRE(compared == static_cast<int>(types.size()) * 40);
 }
 
-TEST_CASE("writer equals the old path on random messages with every field kind and well-known type",
-          "[json][writer]") {
+TEST_CASE("writer equals the old path on random messages with every field kind and well-known type", "[json][writer]") {
   const pb::Descriptor* sink = KitchenSink();
   pb::DynamicMessageFactory factory;
   factory.SetDelegateToGeneratedFactory(true);
@@ -528,7 +532,9 @@ TEST_CASE("writer output is protojson's text: field order, key order, numbers, e
   REQUIRE(out.find("\"db\":1e-7,") != std::string::npos);
   REQUIRE(out.find("\"repDb\":[1e+21,123456789.25,\"NaN\",\"-Infinity\",-0]") != std::string::npos);
   REQUIRE(out.find("\"repFl\":[3.4028235e+38]") != std::string::npos);
-  REQUIRE(out.find(R"("s":"q\"b\\s/\n\u0001)" "\x7f" "\xEF\xBF\xBD<&>é\"") != std::string::npos);
+  REQUIRE(out.find(R"("s":"q\"b\\s/\n\u0001)"
+                   "\x7f"
+                   "\xEF\xBF\xBD<&>é\"") != std::string::npos);
   REQUIRE(j["by"] == "+/8=");
   REQUIRE(j["color"] == "BLUE");
   REQUIRE(j["repColor"] == json::array({42}));

@@ -60,7 +60,8 @@ TEST_CASE("lookup failures are told apart", "[route_table]") {
   REQUIRE(Table().Lookup("DELETE", "/v1/apps").status == RouteStatus::kMethodNotAllowed);
   REQUIRE(Table().Lookup("GET", "/v1/nothing").status == RouteStatus::kNotFound);
   REQUIRE(Table().Lookup("GET", "/v1/apps/web/extra").status == RouteStatus::kNotFound);
-  REQUIRE(Table().Lookup("get", "/v1/apps/web").status == RouteStatus::kMethodNotAllowed);  // methods are case-sensitive
+  REQUIRE(Table().Lookup("get", "/v1/apps/web").status ==
+          RouteStatus::kMethodNotAllowed);  // methods are case-sensitive
   REQUIRE(Table().Lookup("GET", "v1/apps").status == RouteStatus::kBadPath);
   const RouteLookup bad = Table().Lookup("GET", "/v1/apps/%zz");
   REQUIRE(bad.status == RouteStatus::kBadPath);

@@ -27,15 +27,15 @@ struct Gateways {
   Gateways() {
     const std::string reference_bin = std::string(NEBULA_REFERENCE_GATEWAY_DIR) + "/reference-gateway";
     if (!std::filesystem::exists(reference_bin)) {
-      auto built = nebula::testing::Run({"bash", NEBULA_REFERENCE_GATEWAY_SCRIPT, NEBULA_PROTO_ROOT,
-                                         NEBULA_REFERENCE_GATEWAY_DIR, reference_bin},
-                                        {}, std::chrono::seconds(600));
+      auto built = nebula::testing::Run(
+          {"bash", NEBULA_REFERENCE_GATEWAY_SCRIPT, NEBULA_PROTO_ROOT, NEBULA_REFERENCE_GATEWAY_DIR, reference_bin}, {},
+          std::chrono::seconds(600));
       INFO(built.out << built.err);
       REQUIRE(built.exit_code == 0);
     }
     ours = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{stack.bin_dir + "/nebula-gateway", "--listen", "127.0.0.1:" + std::to_string(ours_port),
-                                 "--upstream", stack.endpoint},
+        std::vector<std::string>{stack.bin_dir + "/nebula-gateway", "--listen",
+                                 "127.0.0.1:" + std::to_string(ours_port), "--upstream", stack.endpoint},
         std::map<std::string, std::string>{}, stack.state_dir + "/gateway-ours.log");
     reference = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{reference_bin, "--listen", "127.0.0.1:" + std::to_string(reference_port), "--upstream",
@@ -118,8 +118,8 @@ void Compare(const Case& c, const std::string& ours_name = "", const std::string
     return s;
   };
   HttpResult ours = SendHttp(Gw().ours_port, c.method, substitute(c.target, ours_name), substitute(c.body, ours_name));
-  HttpResult ref = SendHttp(Gw().reference_port, c.method, substitute(c.target, reference_name),
-                            substitute(c.body, reference_name));
+  HttpResult ref =
+      SendHttp(Gw().reference_port, c.method, substitute(c.target, reference_name), substitute(c.body, reference_name));
   INFO(c.method << " " << c.target << " " << c.body << "\nours: " << ours.status << " " << ours.body
                 << "\nreference: " << ref.status << " " << ref.body);
   REQUIRE(ours.status == ref.status);
@@ -128,7 +128,8 @@ void Compare(const Case& c, const std::string& ours_name = "", const std::string
   if (!ours_name.empty()) {
     // Objects created under two names: compare with the reference's name put in ours.
     std::string text = o.dump();
-    for (std::size_t at; (at = text.find(ours_name)) != std::string::npos;) text.replace(at, ours_name.size(), reference_name);
+    for (std::size_t at; (at = text.find(ours_name)) != std::string::npos;)
+      text.replace(at, ours_name.size(), reference_name);
     o = json::parse(text);
   }
   if (!c.compare_message && o.is_object() && r.is_object()) {
@@ -144,7 +145,8 @@ TEST_CASE("nebula-gateway in front of a real api-manager", "[gateway][stack]") {
   const std::string image = Gw().stack.sample_image;
   const int port = Gw().ours_port;
   HttpResult created = SendHttp(port, "POST", "/v1/apps",
-                                R"({"name":"gw-real","spec":{"image":")" + image + R"(","env":{"A":"1"},"ports":[{"hostPort":18080,"containerPort":80}]}})");
+                                R"({"name":"gw-real","spec":{"image":")" + image +
+                                    R"(","env":{"A":"1"},"ports":[{"hostPort":18080,"containerPort":80}]}})");
   INFO(created.body);
   REQUIRE(created.status == 200);
   json app = json::parse(created.body);
@@ -153,8 +155,8 @@ TEST_CASE("nebula-gateway in front of a real api-manager", "[gateway][stack]") {
   REQUIRE(app["spec"]["env"] == json{{"A", "1"}});
   REQUIRE(app["spec"]["ports"][0]["hostPort"] == 18080);
 
-  HttpResult patched = SendHttp(port, "PATCH", "/v1/apps/gw-real?update_mask=spec.image",
-                                R"({"spec":{"image":")" + image + R"("}})");
+  HttpResult patched =
+      SendHttp(port, "PATCH", "/v1/apps/gw-real?update_mask=spec.image", R"({"spec":{"image":")" + image + R"("}})");
   REQUIRE(patched.status == 200);
   REQUIRE(std::stoll(json::parse(patched.body)["generation"].get<std::string>()) >
           std::stoll(app["generation"].get<std::string>()));

@@ -110,10 +110,8 @@ TEST_CASE("query parameters fill the remaining fields", "[transcode]") {
   }
   SECTION("nested paths, repeated, maps, enums by name or number, FieldMask, Timestamp, oneof") {
     nebula::v1::UpdateAppRequest update;
-    REQUIRE(Transcode("PATCH",
-                      "/v1/apps/web?update_mask=spec.env,spec.image&expectedGeneration=-3",
-                      "", update)
-                .empty());
+    REQUIRE(
+        Transcode("PATCH", "/v1/apps/web?update_mask=spec.env,spec.image&expectedGeneration=-3", "", update).empty());
     REQUIRE(update.update_mask().paths_size() == 2);
     REQUIRE(update.update_mask().paths(1) == "spec.image");
     REQUIRE(update.expected_generation() == -3);
@@ -177,20 +175,22 @@ TEST_CASE("query parameters fill the remaining fields", "[transcode]") {
 
 TEST_CASE("PATCH fills an empty update_mask from the body's keys (allow_patch_feature)", "[transcode]") {
   nebula::v1::UpdateAppRequest patch;
-  REQUIRE(Transcode("PATCH", "/v1/apps/web", R"({"spec":{"image":"x","env":{"A":"1"},"ports":[],"update_strategy":{}}})",
-                    patch)
+  REQUIRE(Transcode("PATCH", "/v1/apps/web",
+                    R"({"spec":{"image":"x","env":{"A":"1"},"ports":[],"update_strategy":{}}})", patch)
               .empty());
   REQUIRE(std::vector<std::string>(patch.update_mask().paths().begin(), patch.update_mask().paths().end()) ==
           std::vector<std::string>{"spec.env", "spec.image", "spec.ports", "spec.update_strategy"});
   nebula::v1::UpdateAppRequest explicit_mask;
-  REQUIRE(Transcode("PATCH", "/v1/apps/web?update_mask=spec.labels", R"({"spec":{"image":"x"}})", explicit_mask).empty());
+  REQUIRE(
+      Transcode("PATCH", "/v1/apps/web?update_mask=spec.labels", R"({"spec":{"image":"x"}})", explicit_mask).empty());
   REQUIRE(explicit_mask.update_mask().paths_size() == 1);
   REQUIRE(explicit_mask.update_mask().paths(0) == "spec.labels");
   nebula::v1::UpdateAppRequest put;
   REQUIRE(Transcode("PUT", "/v1/apps/web", R"({"spec":{"image":"x"}})", put).empty());
   REQUIRE_FALSE(put.has_update_mask());
   nebula::v1::UpdateAppRequest unknown;
-  REQUIRE(Transcode("PATCH", "/v1/apps/web", R"({"bogus":1})", unknown) == "could not find field \"bogus\" in \"nebula.v1.App\"");
+  REQUIRE(Transcode("PATCH", "/v1/apps/web", R"({"bogus":1})", unknown) ==
+          "could not find field \"bogus\" in \"nebula.v1.App\"");
 }
 
 TEST_CASE("Go scalar syntax", "[transcode]") {

@@ -105,8 +105,8 @@ struct DockerdFixture {
   }
   Reconciler& Get() {
     if (!reconciler) {
-      reconciler = std::make_unique<Reconciler>(docker, [this] { return View(); }, host,
-                                                AgentSettings{worker, "127.0.0.1"}, options);
+      reconciler = std::make_unique<Reconciler>(
+          docker, [this] { return View(); }, host, AgentSettings{worker, "127.0.0.1"}, options);
     }
     return *reconciler;
   }

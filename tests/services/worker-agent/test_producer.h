@@ -28,10 +28,10 @@ class TestProducer : public RdKafka::DeliveryReportCb {
 
   void Send(const std::string& key, const std::optional<std::string>& value) {
     delivered_ = RdKafka::ERR__STATE;
-    const auto err = producer_->produce(std::string(nebula::kDesiredTopic), RdKafka::Topic::PARTITION_UA,
-                                        RdKafka::Producer::RK_MSG_COPY,
-                                        value ? const_cast<char*>(value->data()) : nullptr, value ? value->size() : 0,
-                                        key.data(), key.size(), 0, nullptr);
+    const auto err =
+        producer_->produce(std::string(nebula::kDesiredTopic), RdKafka::Topic::PARTITION_UA,
+                           RdKafka::Producer::RK_MSG_COPY, value ? const_cast<char*>(value->data()) : nullptr,
+                           value ? value->size() : 0, key.data(), key.size(), 0, nullptr);
     REQUIRE(err == RdKafka::ERR_NO_ERROR);
     producer_->flush(15000);
     INFO("delivery of " << key << ": " << RdKafka::err2str(delivered_));
@@ -44,6 +44,5 @@ class TestProducer : public RdKafka::DeliveryReportCb {
   std::unique_ptr<RdKafka::Producer> producer_;
   RdKafka::ErrorCode delivered_ = RdKafka::ERR__STATE;
 };
-
 
 }  // namespace nebula::agent::testing

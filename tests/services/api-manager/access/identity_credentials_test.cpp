@@ -71,7 +71,8 @@ TEST_CASE("ParseTokenText accepts only <id>.<secret>") {
 }
 
 TEST_CASE("Base64 round-trips and rejects non-canonical input") {
-  for (const std::string& text : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x10", 3)})
+  for (const std::string& text :
+       std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\x10", 3)})
     REQUIRE(DecodeBase64(EncodeBase64(text)) == text);
   REQUIRE(EncodeBase64("foobar") == "Zm9vYmFy");
   REQUIRE(EncodeBase64("fo") == "Zm8=");

@@ -80,8 +80,8 @@ TEST_CASE("Token ids: the public part only") {
 
 TEST_CASE("Grant patterns are names or globs") {
   for (const char* ok : {"*", "web-*", "web-?", "api", "a-b-c"}) REQUIRE_FALSE(GrantPatternProblem(ok));
-  for (std::string bad : {std::string(), std::string("Web"), std::string("a/b"), std::string("[ab]"),
-                          std::string(129, 'a')})
+  for (std::string bad :
+       {std::string(), std::string("Web"), std::string("a/b"), std::string("[ab]"), std::string(129, 'a')})
     REQUIRE(GrantPatternProblem(bad));
 }
 

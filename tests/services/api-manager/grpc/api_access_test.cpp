@@ -203,7 +203,8 @@ TEST_CASE("access: device groups and cron jobs follow their own grants and lists
   job.mutable_cron_job()->set_schedule("@daily");
   job.mutable_cron_job()->mutable_spec()->set_image("busybox:1");
   nebula::v1::CronJob created;
-  CHECK(f.Call(&nebula::v1::ApiManager::Stub::CreateCronJob, job, &created).error_code() == StatusCode::PERMISSION_DENIED);
+  CHECK(f.Call(&nebula::v1::ApiManager::Stub::CreateCronJob, job, &created).error_code() ==
+        StatusCode::PERMISSION_DENIED);
 }
 
 TEST_CASE("access: pruning needs pruning_allowed and the group's rw") {

@@ -156,9 +156,7 @@ TEST_CASE("CreateApp refusals name the field and write nothing") {
     request.mutable_app()->set_name("web");
     CHECK(Fields(f.Create(request)) == std::vector<std::string>{"app.spec"});
   }
-  SECTION("empty spec") {
-    CHECK(Fields(f.Create("web", AppSpec())) == std::vector<std::string>{"app.spec.image"});
-  }
+  SECTION("empty spec") { CHECK(Fields(f.Create("web", AppSpec())) == std::vector<std::string>{"app.spec.image"}); }
   SECTION("bad name and bad spec together") {
     auto status = f.Create("Web!", Spec("UPPER"));
     CHECK(Fields(status) == std::vector<std::string>{"app.name", "app.spec.image"});

@@ -118,9 +118,11 @@ TEST_CASE("revisions map to AppRevision with no spec for a deletion") {
 TEST_CASE("number page tokens round-trip and refuse foreign tokens") {
   CHECK(am::DecodeNumberPageToken("", "ListAppRevisions") == 0);
   CHECK(am::DecodeNumberPageToken(am::EncodeNumberPageToken(42), "ListAppRevisions") == 42);
-  CHECK(CodeOf([] { am::DecodeNumberPageToken(am::EncodeNumberPageToken(0), "ListAppRevisions"); }) == ErrorCode::kInvalidArgument);
+  CHECK(CodeOf([] { am::DecodeNumberPageToken(am::EncodeNumberPageToken(0), "ListAppRevisions"); }) ==
+        ErrorCode::kInvalidArgument);
   CHECK(CodeOf([] { am::DecodeNumberPageToken("garbage!", "ListAuditEvents"); }) == ErrorCode::kInvalidArgument);
-  CHECK(CodeOf([] { am::DecodeNumberPageToken(am::EncodePageToken("web"), "ListAuditEvents"); }) == ErrorCode::kInvalidArgument);
+  CHECK(CodeOf([] { am::DecodeNumberPageToken(am::EncodePageToken("web"), "ListAuditEvents"); }) ==
+        ErrorCode::kInvalidArgument);
 }
 
 TEST_CASE("ABORTED names the object kind and both generations") {

@@ -20,25 +20,33 @@ TEST_CASE("the metrics render in the Prometheus text format") {
   CHECK(am::RenderPrometheus(snapshot) ==
         "# HELP nebula_api_manager_grpc_requests_total gRPC calls handled, by method and status code.\n"
         "# TYPE nebula_api_manager_grpc_requests_total counter\n"
-        "nebula_api_manager_grpc_requests_total{" + m + ",code=\"NOT_FOUND\"} 1\n"
-        "nebula_api_manager_grpc_requests_total{" + m + ",code=\"OK\"} 2\n"
-        "# HELP nebula_api_manager_grpc_request_duration_seconds Time from the call's start to its status.\n"
-        "# TYPE nebula_api_manager_grpc_request_duration_seconds histogram\n" +
-        b + ",le=\"0.001\"} 0\n" + b + ",le=\"0.0025\"} 0\n" + b + ",le=\"0.005\"} 1\n" + b + ",le=\"0.01\"} 1\n" +
-        b + ",le=\"0.025\"} 1\n" + b + ",le=\"0.05\"} 1\n" + b + ",le=\"0.1\"} 1\n" + b + ",le=\"0.25\"} 1\n" +
-        b + ",le=\"0.5\"} 2\n" + b + ",le=\"1\"} 2\n" + b + ",le=\"2.5\"} 2\n" + b + ",le=\"10\"} 2\n" + b +
-        ",le=\"+Inf\"} 3\n"
-        "nebula_api_manager_grpc_request_duration_seconds_sum{" + m + "} 30.503\n"
-        "nebula_api_manager_grpc_request_duration_seconds_count{" + m + "} 3\n"
-        "# HELP nebula_api_manager_outbox_backlog Outbox rows not yet relayed to nebula.desired.\n"
-        "# TYPE nebula_api_manager_outbox_backlog gauge\n"
-        "nebula_api_manager_outbox_backlog 42\n"
-        "# HELP nebula_api_manager_relay_active 1 if this replica is the active outbox relay.\n"
-        "# TYPE nebula_api_manager_relay_active gauge\n"
-        "nebula_api_manager_relay_active 1\n"
-        "# HELP nebula_api_manager_reports_consumed_total Worker reports from nebula.reports stored.\n"
-        "# TYPE nebula_api_manager_reports_consumed_total counter\n"
-        "nebula_api_manager_reports_consumed_total 7\n");
+        "nebula_api_manager_grpc_requests_total{" +
+            m +
+            ",code=\"NOT_FOUND\"} 1\n"
+            "nebula_api_manager_grpc_requests_total{" +
+            m +
+            ",code=\"OK\"} 2\n"
+            "# HELP nebula_api_manager_grpc_request_duration_seconds Time from the call's start to its status.\n"
+            "# TYPE nebula_api_manager_grpc_request_duration_seconds histogram\n" +
+            b + ",le=\"0.001\"} 0\n" + b + ",le=\"0.0025\"} 0\n" + b + ",le=\"0.005\"} 1\n" + b + ",le=\"0.01\"} 1\n" +
+            b + ",le=\"0.025\"} 1\n" + b + ",le=\"0.05\"} 1\n" + b + ",le=\"0.1\"} 1\n" + b + ",le=\"0.25\"} 1\n" + b +
+            ",le=\"0.5\"} 2\n" + b + ",le=\"1\"} 2\n" + b + ",le=\"2.5\"} 2\n" + b + ",le=\"10\"} 2\n" + b +
+            ",le=\"+Inf\"} 3\n"
+            "nebula_api_manager_grpc_request_duration_seconds_sum{" +
+            m +
+            "} 30.503\n"
+            "nebula_api_manager_grpc_request_duration_seconds_count{" +
+            m +
+            "} 3\n"
+            "# HELP nebula_api_manager_outbox_backlog Outbox rows not yet relayed to nebula.desired.\n"
+            "# TYPE nebula_api_manager_outbox_backlog gauge\n"
+            "nebula_api_manager_outbox_backlog 42\n"
+            "# HELP nebula_api_manager_relay_active 1 if this replica is the active outbox relay.\n"
+            "# TYPE nebula_api_manager_relay_active gauge\n"
+            "nebula_api_manager_relay_active 1\n"
+            "# HELP nebula_api_manager_reports_consumed_total Worker reports from nebula.reports stored.\n"
+            "# TYPE nebula_api_manager_reports_consumed_total counter\n"
+            "nebula_api_manager_reports_consumed_total 7\n");
 }
 
 TEST_CASE("without calls and without a backlog reading only the gauges and the report counter render") {

@@ -58,12 +58,12 @@ class PgStores final : public am::testing::StoresUnderTest {
   PgStores() : database_(NextDatabaseName()) {
     Exec("CREATE DATABASE " + Quoted(database_) + " TEMPLATE " + Quoted(Template()));
     pool_ = std::make_unique<am::PgPool>(am::PgPool::Settings{.url = WithDatabase(Stack().database_url, database_),
-                                                               .max_connections = 2,
-                                                               .on_connect = [](pqxx::connection& conn) {
-                                                                 am::PgAppStore::PrepareStatements(conn);
-                                                                 am::PgResourceStore::PrepareStatements(conn);
-                                                                 am::PgWorkerStore::PrepareStatements(conn);
-                                                               }});
+                                                              .max_connections = 2,
+                                                              .on_connect = [](pqxx::connection& conn) {
+                                                                am::PgAppStore::PrepareStatements(conn);
+                                                                am::PgResourceStore::PrepareStatements(conn);
+                                                                am::PgWorkerStore::PrepareStatements(conn);
+                                                              }});
     apps_ = std::make_unique<am::PgAppStore>(*pool_);
     resources_ = std::make_unique<am::PgResourceStore>(*pool_);
     workers_ = std::make_unique<am::PgWorkerStore>(*pool_);

@@ -88,8 +88,8 @@ TEST_CASE("unreadable records and reports without a worker id are skipped", "[un
   am::ReportConsumer consumer(source, store, [] { return kNow; });
   WorkerReport anonymous;
   anonymous.add_apps("web");
-  CHECK(consumer.Apply({{"x", std::string("\xff\xff\xff", 3)}, {"y", anonymous.SerializeAsString()},
-                        {"w1", Report("w1", 1)}}));
+  CHECK(consumer.Apply(
+      {{"x", std::string("\xff\xff\xff", 3)}, {"y", anonymous.SerializeAsString()}, {"w1", Report("w1", 1)}}));
   CHECK(store.List("", 10).workers.size() == 1);
 }
 

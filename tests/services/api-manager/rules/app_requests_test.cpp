@@ -54,12 +54,14 @@ TEST_CASE("create requests need a valid name and a valid spec") {
 }
 
 TEST_CASE("update requests: mask paths are spec fields") {
-  CHECK(RefusedFields([] { am::CheckUpdateRequest(Update({"spec.image", "spec.env", "spec.containers_per.instance"})); })
-            .empty());
+  CHECK(RefusedFields([] {
+          am::CheckUpdateRequest(Update({"spec.image", "spec.env", "spec.containers_per.instance"}));
+        }).empty());
   CHECK(RefusedFields([] { am::CheckUpdateRequest(Update({"spec"})); }).empty());
-  CHECK(RefusedFields([] { am::CheckUpdateRequest(Update({"generation", "spec.bogus", "spec.env.A", "specs", ""})); }) ==
-        std::vector<std::string>{"update_mask.paths[0]", "update_mask.paths[1]", "update_mask.paths[2]",
-                                 "update_mask.paths[3]", "update_mask.paths[4]"});
+  CHECK(RefusedFields([] {
+          am::CheckUpdateRequest(Update({"generation", "spec.bogus", "spec.env.A", "specs", ""}));
+        }) == std::vector<std::string>{"update_mask.paths[0]", "update_mask.paths[1]", "update_mask.paths[2]",
+                                       "update_mask.paths[3]", "update_mask.paths[4]"});
 }
 
 TEST_CASE("update masks are bounded") {

@@ -20,10 +20,10 @@ std::string Record(int64_t generation, bool deleted = false) {
 }  // namespace
 
 TEST_CASE("keys behind the topic move one past it; equal or ahead keys stay", "[unit]") {
-  const am::GenerationsByKey published{{"app/web", 101}, {"app/db", 3}, {"app/new", 7}, {"group/edge", 4},
-                                       {"cron/nightly", 2}, {"global", 9}};
-  const am::GenerationsByKey stored{{"app/web", 1}, {"app/db", 3}, {"app/new", 9}, {"group/edge", 2},
-                                    {"cron/nightly", 2}, {"app/only-here", 5}};
+  const am::GenerationsByKey published{{"app/web", 101},  {"app/db", 3},       {"app/new", 7},
+                                       {"group/edge", 4}, {"cron/nightly", 2}, {"global", 9}};
+  const am::GenerationsByKey stored{{"app/web", 1},    {"app/db", 3},       {"app/new", 9},
+                                    {"group/edge", 2}, {"cron/nightly", 2}, {"app/only-here", 5}};
   const auto jumps = am::PlanGenerationJumps(published, stored);
   REQUIRE(jumps.size() == 3);
   CHECK(jumps[0].key == "app/web");
@@ -38,8 +38,8 @@ TEST_CASE("keys behind the topic move one past it; equal or ahead keys stay", "[
 }
 
 TEST_CASE("keys this API never writes are left alone", "[unit]") {
-  const am::GenerationsByKey published{{"app/Not A Name", 50}, {"other/x", 50}, {"app/", 50}, {"appweb", 50},
-                                       {"app/ok", 50}};
+  const am::GenerationsByKey published{
+      {"app/Not A Name", 50}, {"other/x", 50}, {"app/", 50}, {"appweb", 50}, {"app/ok", 50}};
   const auto jumps = am::PlanGenerationJumps(published, {});
   REQUIRE(jumps.size() == 1);
   CHECK(jumps[0].key == "app/ok");
@@ -68,7 +68,7 @@ TEST_CASE("the topic's generation per key is the highest any record carried; tom
 }
 
 TEST_CASE("outbox rows older than the topic are superseded; newer, equal and tombstones are not", "[unit]") {
-  const std::vector<am::OutboxRow> rows{{1, "app/web", Record(3)},  {2, "app/web", std::nullopt},
+  const std::vector<am::OutboxRow> rows{{1, "app/web", Record(3)},   {2, "app/web", std::nullopt},
                                         {3, "app/web", Record(101)}, {4, "app/web", Record(102)},
                                         {5, "app/db", Record(1)},    {6, "app/web", std::string("junk")}};
   const auto superseded = am::SupersededRows(rows, {{"app/web", 101}});

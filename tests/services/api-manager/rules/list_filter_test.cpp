@@ -72,7 +72,8 @@ TEST_CASE("list filter: a full page with nothing after it has no token") {
 
 TEST_CASE("list filter: a caller who may read nothing gets empty pages and the scan is bounded") {
   Source source{Names(100)};
-  auto page = Page(source, "", 10, [](const std::string&) { return false; }, 25);
+  auto page = Page(
+      source, "", 10, [](const std::string&) { return false; }, 25);
   CHECK(page.items.empty());
   CHECK(page.next_after == "n029");  // stopped after 3 fetches of 10 (30 examined >= 25)
   CHECK(source.fetches == 3);
@@ -83,11 +84,13 @@ TEST_CASE("list filter: a caller who may read nothing gets empty pages and the s
 
 TEST_CASE("list filter: trimming to a byte budget continues after the last kept item") {
   am::FilteredPage<std::string> page{{"a", "b", "c", "d"}, ""};
-  am::TrimToBytes(page, 2, [](const std::string&) { return size_t(1); }, [](const std::string& s) { return s; });
+  am::TrimToBytes(
+      page, 2, [](const std::string&) { return size_t(1); }, [](const std::string& s) { return s; });
   CHECK(page.items == std::vector<std::string>{"a", "b"});
   CHECK(page.next_after == "b");
   am::FilteredPage<std::string> one{{"huge"}, ""};
-  am::TrimToBytes(one, 1, [](const std::string&) { return size_t(100); }, [](const std::string& s) { return s; });
+  am::TrimToBytes(
+      one, 1, [](const std::string&) { return size_t(100); }, [](const std::string& s) { return s; });
   CHECK(one.items.size() == 1);  // always at least one item
   CHECK(one.next_after.empty());
 }

@@ -9,7 +9,8 @@ namespace am = nebula::api_manager;
 namespace {
 
 std::vector<am::Migration> Embedded() {
-  return {{1, "0001_initial", "CREATE TABLE a ();"}, {2, "0002_more", "CREATE TABLE b ();"},
+  return {{1, "0001_initial", "CREATE TABLE a ();"},
+          {2, "0002_more", "CREATE TABLE b ();"},
           {3, "0003_most", "CREATE TABLE c ();"}};
 }
 

@@ -82,12 +82,14 @@ TEST_CASE("device group updates replace the masked lists only and keep the prune
   nebula::v1::UpdateDeviceGroupRequest request;
   *request.mutable_device_group() = Group({"api"}, {});
   request.mutable_update_mask()->add_paths("apps");
-  auto updated = am::DeviceGroupFromStored(Stored("edge", am::DeviceGroupBodyAfterUpdate(Stored("edge", am::DeviceGroupBody(current)), request)));
+  auto updated = am::DeviceGroupFromStored(
+      Stored("edge", am::DeviceGroupBodyAfterUpdate(Stored("edge", am::DeviceGroupBody(current)), request)));
   CHECK(std::vector<std::string>(updated.apps().begin(), updated.apps().end()) == std::vector<std::string>{"api"});
   CHECK(updated.cron_jobs_size() == 1);
   CHECK(updated.prune_generation() == 4);
   request.clear_update_mask();  // both lists
-  auto replaced = am::DeviceGroupFromStored(Stored("edge", am::DeviceGroupBodyAfterUpdate(Stored("edge", am::DeviceGroupBody(current)), request)));
+  auto replaced = am::DeviceGroupFromStored(
+      Stored("edge", am::DeviceGroupBodyAfterUpdate(Stored("edge", am::DeviceGroupBody(current)), request)));
   CHECK(replaced.cron_jobs_size() == 0);
   CHECK(replaced.prune_generation() == 4);
 }
@@ -179,7 +181,8 @@ TEST_CASE("global settings: prune bumps the prune generation from nothing") {
   none.name = "global";
   auto first = am::GlobalFromStored(Stored("global", am::GlobalBodyPruned(none)));
   CHECK(first.prune_generation() == 1);
-  auto second = am::GlobalFromStored(Stored("global", am::GlobalBodyPruned(Stored("global", am::GlobalBodyPruned(none)))));
+  auto second =
+      am::GlobalFromStored(Stored("global", am::GlobalBodyPruned(Stored("global", am::GlobalBodyPruned(none)))));
   CHECK(second.prune_generation() == 2);
 }
 

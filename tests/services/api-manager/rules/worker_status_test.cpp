@@ -20,7 +20,10 @@ constexpr am::Micros kSecond = 1'000'000;
 am::HostStatusRow Host(const std::string& id, int64_t observed, int64_t converged, std::vector<std::string> errors = {},
                        am::Micros last_seen = kNow - kSecond) {
   am::HostStatusRow host;
-  host.app = {.worker_id = id, .app = "web", .observed_generation = observed, .converged_generation = converged,
+  host.app = {.worker_id = id,
+              .app = "web",
+              .observed_generation = observed,
+              .converged_generation = converged,
               .errors = std::move(errors)};
   host.hostname = id + ".example";
   host.last_seen = last_seen;
@@ -194,7 +197,8 @@ TEST_CASE("unknown apps are the reported apps the API has no live app of, sorted
 
 TEST_CASE("LOST hosts are not desired, whatever they reported", "[unit]") {
   const am::Micros long_ago = kNow - 91 * kSecond;
-  AppStatus status = Status({Host("a", 5, 5), Host("lost", 5, 0, {"pull failed"}, long_ago), Host("old", 1, 1, {}, long_ago)});
+  AppStatus status =
+      Status({Host("a", 5, 5), Host("lost", 5, 0, {"pull failed"}, long_ago), Host("old", 1, 1, {}, long_ago)});
   CHECK(status.hosts_desired() == 1);
   CHECK(status.hosts_observed() == 1);
   CHECK(status.hosts_converged() == 1);

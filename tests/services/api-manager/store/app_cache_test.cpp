@@ -199,8 +199,8 @@ TEST_CASE("cached app store re-reads the apps other replicas changed") {
   auto api = f.db.Create("api", Spec("a1"), {"bob", "CreateApp"});
   int64_t old_deleted = f.db.Delete("old", 0, false, {"bob", "DeleteApp"});
   f.now += std::chrono::milliseconds(1500);
-  f.store.Apply({.changes = {{"web", web.generation()}, {"api", api.generation()}, {"old", old_deleted}},
-                 .as_of = f.now});
+  f.store.Apply(
+      {.changes = {{"web", web.generation()}, {"api", api.generation()}, {"old", old_deleted}}, .as_of = f.now});
   CHECK(f.feed.loaded_names == std::vector<std::string>{"web", "api", "old"});
   CHECK(f.store.Get("web").spec().image() == "v2");
   CHECK(f.store.Get("api").spec().image() == "a1");

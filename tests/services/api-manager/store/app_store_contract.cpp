@@ -83,12 +83,15 @@ void CheckAppStoreContract(const MakeStores& make) {
   SECTION("Update bumps the generation, keeps create_time and hands the change the current app") {
     App created = apps.Create("web", ImageSpec("nginx:1.25"), Writer());
     App seen;
-    App updated = apps.Update("web", 0, [&](const App& current) {
-      seen = current;
-      AppSpec spec = current.spec();
-      spec.add_command("serve");
-      return spec;
-    }, Writer("UpdateApp"));
+    App updated = apps.Update(
+        "web", 0,
+        [&](const App& current) {
+          seen = current;
+          AppSpec spec = current.spec();
+          spec.add_command("serve");
+          return spec;
+        },
+        Writer("UpdateApp"));
     CHECK(seen.SerializeAsString() == created.SerializeAsString());
     CHECK(updated.generation() == 2);
     CHECK(updated.spec().image() == "nginx:1.25");
@@ -113,8 +116,8 @@ void CheckAppStoreContract(const MakeStores& make) {
   SECTION("a change that throws passes its error on and writes nothing") {
     apps.Create("web", ImageSpec("nginx:1.25"), Writer());
     CHECK(ErrorCodeOf([&] {
-            apps.Update("web", 0, [](const App&) -> AppSpec { throw Error(ErrorCode::kInvalidArgument, "refused"); },
-                        Writer());
+            apps.Update(
+                "web", 0, [](const App&) -> AppSpec { throw Error(ErrorCode::kInvalidArgument, "refused"); }, Writer());
           }) == ErrorCode::kInvalidArgument);
     CHECK(apps.Get("web").generation() == 1);
     CHECK(apps.ListRevisions("web", 0, 10).revisions.size() == 1);

@@ -31,7 +31,7 @@ struct MemoryDatabase {
     bool deleted = false;
   };
 
-  std::mutex mutex;  // held by every store call over the tables below
+  std::mutex mutex;                                        // held by every store call over the tables below
   std::map<std::string, AppRow> apps;                      // deleted rows stay: generations survive deletion
   std::map<std::string, std::vector<Revision>> revisions;  // oldest first
   std::map<std::pair<ResourceKind, std::string>, ObjectRow> objects;
@@ -43,8 +43,8 @@ struct MemoryDatabase {
   int64_t NowMicros() const { return clock_seconds * 1000000; }
 
   void Audit(const WriteInfo& info, std::string_view kind, const std::string& name, int64_t generation) {
-    audit.push_back({int64_t(audit.size()) + 1, NowMicros(), info.actor, info.action, std::string(kind), name,
-                     generation});
+    audit.push_back(
+        {int64_t(audit.size()) + 1, NowMicros(), info.actor, info.action, std::string(kind), name, generation});
   }
 
   bool AppIsLive(const std::string& name) const {

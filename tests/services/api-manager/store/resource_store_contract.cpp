@@ -103,10 +103,13 @@ void CheckResourceStoreContract(const MakeStores& make) {
   SECTION("Update bumps the generation, keeps create_us and hands the change the current object") {
     StoredObject created = resources.Create(kCron, "backup", CronBody("busybox:1"), Writer());
     StoredObject seen;
-    StoredObject updated = resources.Update(kCron, "backup", 1, [&](const StoredObject& current) {
-      seen = current;
-      return CronBody("busybox:2");
-    }, Writer());
+    StoredObject updated = resources.Update(
+        kCron, "backup", 1,
+        [&](const StoredObject& current) {
+          seen = current;
+          return CronBody("busybox:2");
+        },
+        Writer());
     CHECK(seen.name == "backup");
     CHECK(seen.generation == 1);
     CHECK(seen.body == created.body);
@@ -142,19 +145,25 @@ void CheckResourceStoreContract(const MakeStores& make) {
   SECTION("Upsert creates the missing object at generation 1 from an empty body, then changes it") {
     StoredObject seen;
     seen.generation = -1;
-    StoredObject first = resources.Upsert(kGlobal, "global", [&](const StoredObject& current) {
-      seen = current;
-      return std::string();
-    }, Writer());
+    StoredObject first = resources.Upsert(
+        kGlobal, "global",
+        [&](const StoredObject& current) {
+          seen = current;
+          return std::string();
+        },
+        Writer());
     CHECK(seen.name == "global");
     CHECK(seen.generation == 0);
     CHECK(seen.body.empty());
     CHECK(first.generation == 1);
     CHECK(first.create_us > 0);
-    StoredObject second = resources.Upsert(kGlobal, "global", [&](const StoredObject& current) {
-      seen = current;
-      return std::string();
-    }, Writer());
+    StoredObject second = resources.Upsert(
+        kGlobal, "global",
+        [&](const StoredObject& current) {
+          seen = current;
+          return std::string();
+        },
+        Writer());
     CHECK(seen.generation == 1);
     CHECK(second.generation == 2);
     CHECK(second.create_us == first.create_us);
@@ -262,8 +271,8 @@ void CheckResourceStoreContract(const MakeStores& make) {
     CHECK(resources.ListAuditEvents({.object_kind = "cron_job", .object_name = "web"}).events.empty());
 
     AuditPage first = resources.ListAuditEvents({.limit = 4});
-    CHECK(Events(first) == std::vector<std::string>{"app/web@2", "device_group/edge@2", "global/global@1",
-                                                    "cron_job/backup@1"});
+    CHECK(Events(first) ==
+          std::vector<std::string>{"app/web@2", "device_group/edge@2", "global/global@1", "cron_job/backup@1"});
     CHECK(first.more);
     AuditPage rest = resources.ListAuditEvents({.before_id = first.events.back().id, .limit = 4});
     CHECK(Events(rest) == std::vector<std::string>{"device_group/edge@1", "app/web@1"});

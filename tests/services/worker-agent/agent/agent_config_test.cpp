@@ -24,9 +24,9 @@ int Parse(std::vector<std::string> args, AgentConfig& config) {
 
 TEST_CASE("flags parse with contract defaults", "[unit][config]") {
   // Defaults only show when no env fallback is set (a developer's shell often has DOCKER_HOST).
-  for (const char* name : {"DOCKER_HOST", "NEBULA_KAFKA_BROKERS", "NEBULA_AGENT_LISTEN", "NEBULA_DEFAULT_HOST_IP",
-                           "NEBULA_RESYNC_SECONDS", "NEBULA_APPS", "NEBULA_WORKER_ID",
-                           "NEBULA_REPORT_INTERVAL_SECONDS"})
+  for (const char* name :
+       {"DOCKER_HOST", "NEBULA_KAFKA_BROKERS", "NEBULA_AGENT_LISTEN", "NEBULA_DEFAULT_HOST_IP", "NEBULA_RESYNC_SECONDS",
+        "NEBULA_APPS", "NEBULA_WORKER_ID", "NEBULA_REPORT_INTERVAL_SECONDS"})
     unsetenv(name);
   AgentConfig c;
   REQUIRE(Parse({"--apps", "web,db", "--worker-id", "w1"}, c) == -1);
@@ -61,8 +61,8 @@ TEST_CASE("bad flags are refused with an exit code", "[unit][config]") {
   unsetenv("NEBULA_APPS");
   unsetenv("APP_NAME");
   AgentConfig c;
-  CHECK(Parse({}, c) > 0);                                     // no apps
-  CHECK(Parse({"--apps", "Web_1"}, c) > 0);                    // not a DNS label
+  CHECK(Parse({}, c) > 0);                   // no apps
+  CHECK(Parse({"--apps", "Web_1"}, c) > 0);  // not a DNS label
   CHECK(Parse({"--apps", "web", "--resync-seconds", "0"}, c) > 0);
   CHECK(Parse({"--apps", "web", "--report-interval-seconds", "0"}, c) > 0);
   CHECK(Parse({"--apps", "web", "--log-level", "loud"}, c) > 0);
@@ -129,7 +129,8 @@ TEST_CASE("the start-up log names the config file's origin", "[unit][config]") {
   REQUIRE(Parse({"--apps", "web"}, none) == -1);
   CHECK(none.config_file_origin == "no config file (neither --config nor NEBULA_AGENT_CONFIG is set)");
 
-  const std::string path = std::filesystem::temp_directory_path() / ("agent-config-" + std::to_string(getpid()) + ".toml");
+  const std::string path =
+      std::filesystem::temp_directory_path() / ("agent-config-" + std::to_string(getpid()) + ".toml");
   std::ofstream(path) << "apps = \"web\"\n";
   setenv("NEBULA_AGENT_CONFIG", path.c_str(), 1);
   AgentConfig from_env;

@@ -43,8 +43,14 @@ CommandResult Docker(std::vector<std::string> args) { return nebula::testing::Ru
 
 // Ids of this worker's containers of the app at `index` (running ones only, if asked).
 std::vector<std::string> ContainersAt(int index, bool running_only) {
-  std::vector<std::string> args{"ps", "-q", "--no-trunc", "--filter", "label=dev.nebula.worker=" + WorkerId(),
-                                "--filter", std::string("label=dev.nebula.app=") + kApp, "--filter",
+  std::vector<std::string> args{"ps",
+                                "-q",
+                                "--no-trunc",
+                                "--filter",
+                                "label=dev.nebula.worker=" + WorkerId(),
+                                "--filter",
+                                std::string("label=dev.nebula.app=") + kApp,
+                                "--filter",
                                 "label=dev.nebula.index=" + std::to_string(index)};
   if (!running_only) args.insert(args.begin() + 1, "-a");
   auto r = Docker(args);
@@ -63,9 +69,19 @@ int64_t Generation(const json& app) {
 std::unique_ptr<BackgroundProcess> StartAgent(int port, const std::vector<std::string>& extra = {}) {
   const auto& stack = SharedStack();
   // A resync far beyond the test's deadlines: repairs within 2 s can only come from the events.
-  std::vector<std::string> argv{stack.bin_dir + "/nebula-worker-agent", "--apps", kApp, "--worker-id", WorkerId(),
-                                "--kafka-brokers", stack.kafka_brokers, "--docker-host", stack.docker_host,
-                                "--listen", "127.0.0.1:" + std::to_string(port), "--resync-seconds", "300"};
+  std::vector<std::string> argv{stack.bin_dir + "/nebula-worker-agent",
+                                "--apps",
+                                kApp,
+                                "--worker-id",
+                                WorkerId(),
+                                "--kafka-brokers",
+                                stack.kafka_brokers,
+                                "--docker-host",
+                                stack.docker_host,
+                                "--listen",
+                                "127.0.0.1:" + std::to_string(port),
+                                "--resync-seconds",
+                                "300"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return std::make_unique<BackgroundProcess>(argv, std::map<std::string, std::string>{},
                                              stack.state_dir + "/wa-drift-agent.log");
@@ -107,15 +123,16 @@ bool FindReport(const std::function<bool(const nebula::v1::WorkerReport&)>& pred
 
 }  // namespace
 
-TEST_CASE("a managed container killed or removed by hand is back within 2 s, and reports tell", "[integration][drift]") {
+TEST_CASE("a managed container killed or removed by hand is back within 2 s, and reports tell",
+          "[integration][drift]") {
   const auto& stack = SharedStack();
   auto agent = StartAgent(TestPort(0));
   auto created = Nebula({"apps", "create", kApp, "--image", stack.sample_image, "--containers", "2", "-o", "json"});
   INFO(created.out << created.err);
   REQUIRE(created.exit_code == 0);
   const int64_t generation = Generation(json::parse(created.out));
-  const bool up = Eventually([] { return ContainersAt(0, true).size() == 1 && ContainersAt(1, true).size() == 1; },
-                             60s);
+  const bool up =
+      Eventually([] { return ContainersAt(0, true).size() == 1 && ContainersAt(1, true).size() == 1; }, 60s);
   INFO(agent->LogTail());
   REQUIRE(up);
   std::this_thread::sleep_for(1s);  // let the agent verify its work, so the next actions are repairs
@@ -173,8 +190,8 @@ TEST_CASE("device-group agent: the group's app runs, its cron job runs and repor
                            "127.0.0.1:" + std::to_string(TestPort(2)), "--report-interval-seconds", "2"},
                           {}, stack.state_dir + "/" + worker + ".log");
   auto app_running = [&] {
-    auto r = Docker({"ps", "-q", "--filter", "label=dev.nebula.worker=" + worker, "--filter",
-                     "label=dev.nebula.app=" + app});
+    auto r = Docker(
+        {"ps", "-q", "--filter", "label=dev.nebula.worker=" + worker, "--filter", "label=dev.nebula.app=" + app});
     return r.exit_code == 0 && !r.out.empty();
   };
   const bool up = Eventually(app_running, 60s);
@@ -187,25 +204,30 @@ TEST_CASE("device-group agent: the group's app runs, its cron job runs and repor
   std::string errors;
   const auto until = std::chrono::steady_clock::now() + 100s;
   while (!reported && std::chrono::steady_clock::now() < until) {
-    reported = FindReportOf(worker_id, [&](const nebula::v1::WorkerReport& report) {
-      if (report.device_group() != group || report.apps_size() != 1 || report.apps(0) != app) return false;
-      for (const auto& c : report.cron_job_reports()) {
-        for (const auto& e : c.errors()) errors += e + "\n";
-        if (c.cron_job() == job && c.has_last_finish_time() && c.last_exit_code() == 4 && c.has_next_run_time()) {
-          return true;
-        }
-      }
-      return false;
-    }, 10s);
+    reported = FindReportOf(
+        worker_id,
+        [&](const nebula::v1::WorkerReport& report) {
+          if (report.device_group() != group || report.apps_size() != 1 || report.apps(0) != app) return false;
+          for (const auto& c : report.cron_job_reports()) {
+            for (const auto& e : c.errors()) errors += e + "\n";
+            if (c.cron_job() == job && c.has_last_finish_time() && c.last_exit_code() == 4 && c.has_next_run_time()) {
+              return true;
+            }
+          }
+          return false;
+        },
+        10s);
   }
   INFO(errors << agent.LogTail());
   CHECK(reported);
   // Finished runs do not pile up.
-  CHECK(Eventually([&] {
-    auto r = Docker({"ps", "-aq", "--filter", "label=dev.nebula.worker=" + worker, "--filter",
-                     "label=dev.nebula.cron=" + job, "--filter", "status=exited"});
-    return r.exit_code == 0 && r.out.empty();
-  }, 10s));
+  CHECK(Eventually(
+      [&] {
+        auto r = Docker({"ps", "-aq", "--filter", "label=dev.nebula.worker=" + worker, "--filter",
+                         "label=dev.nebula.cron=" + job, "--filter", "status=exited"});
+        return r.exit_code == 0 && r.out.empty();
+      },
+      10s));
 
   // The app leaves the group: stopped.
   producer.Send(nebula::DeviceGroupKey(group), GroupRecord(group, 2, {}, {}));

@@ -33,10 +33,12 @@ TEST_CASE("cron jobs run on dockerd: exit code recorded, finished runs removed, 
   DesiredView view = DesiredView::ForGroup("edge");
   view.Apply("group/edge", GroupRecord("edge", 1, {}, {"quick", "slow"}));
   view.Apply("cron/quick", CronRecord("quick", 1, "* * * * *", image, {"sh", "-c", "exit 3"}));
-  view.Apply("cron/slow", CronRecord("slow", 1, "* * * * *", image, {"sh", "-c", "trap 'exit 0' TERM; sleep 60 & wait"}));
+  view.Apply("cron/slow",
+             CronRecord("slow", 1, "* * * * *", image, {"sh", "-c", "trap 'exit 0' TERM; sleep 60 & wait"}));
   view.MarkCaughtUp();
   int64_t now = kMidnight + 5;
-  CronRunner cron(f.docker, [&] { return view; }, AgentSettings{f.worker, "127.0.0.1"}, [&] { return now; });
+  CronRunner cron(
+      f.docker, [&] { return view; }, AgentSettings{f.worker, "127.0.0.1"}, [&] { return now; });
 
   cron.Tick();  // schedules 00:01
   CHECK(Runs(f).empty());
@@ -51,12 +53,14 @@ TEST_CASE("cron jobs run on dockerd: exit code recorded, finished runs removed, 
   }
 
   // quick exits with 3: recorded, then removed; slow still runs, so its 00:02 run is skipped.
-  REQUIRE(nebula::testing::Eventually([&] {
-    for (const auto& r : Runs(f)) {
-      if (r.labels.at("dev.nebula.cron") == "quick") return r.state == ContainerState::kExited;
-    }
-    return false;
-  }, 30s));
+  REQUIRE(nebula::testing::Eventually(
+      [&] {
+        for (const auto& r : Runs(f)) {
+          if (r.labels.at("dev.nebula.cron") == "quick") return r.state == ContainerState::kExited;
+        }
+        return false;
+      },
+      30s));
   now = kMidnight + 121;
   cron.Tick();
   runs = Runs(f);

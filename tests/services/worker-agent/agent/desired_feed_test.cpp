@@ -23,7 +23,6 @@ using namespace std::chrono_literals;
 using nebula::testing::Eventually;
 using nebula::testing::SharedStack;
 
-
 TEST_CASE("DesiredFeed reads its apps from nebula.desired, catches up, then tails", "[integration][kafka]") {
   const auto& stack = SharedStack();
   const std::string run = "it" + std::to_string(getpid());

@@ -35,8 +35,7 @@ bool Converged(int agent_port, const std::string& app) {
   if (!status) return false;
   const auto* report = FindApp(*status, app);
   return report && report->errors_size() == 0 && report->observed_generation() > 0 &&
-         report->converged_generation() == report->observed_generation() &&
-         report->running_containers() == kContainers;
+         report->converged_generation() == report->observed_generation() && report->running_containers() == kContainers;
 }
 
 std::string Errors(int agent_port, const std::string& app) {
@@ -74,21 +73,23 @@ void RestartUnderAgent(bool live_restore) {
   INFO("dockerd log: " << dockerd.LogTail());
   REQUIRE(graceful);
   const bool answered_while_down = AllAnswer(http_port);
-  std::printf("[%s] while dockerd is down the ports %s\n", mode.c_str(), answered_while_down ? "answer" : "do not answer");
+  std::printf("[%s] while dockerd is down the ports %s\n", mode.c_str(),
+              answered_while_down ? "answer" : "do not answer");
   const double cpu_at_stop = CpuSeconds(agent_pid);
   // Each failed pass logs one warning naming dockerd (and the event stream one when it breaks).
   const std::vector<std::string> warning{"warn", "dockerd"};
   const int warnings_at_stop = CountLines(nebula::testing::ReadFile(agent->log_path()), warning);
-  const bool reported = Eventually(
-      [&] { return Errors(agent_port, app).find("docker: ") != std::string::npos; }, 20s, 250ms);
+  const bool reported =
+      Eventually([&] { return Errors(agent_port, app).find("docker: ") != std::string::npos; }, 20s, 250ms);
   // The same error reaches nebula.reports, and through it the api-manager (`nebula reports get`).
   const bool published = Eventually(
-      [&] { return RunNebula({"reports", "get", worker, "-o", "json"}).out.find("docker: ") != std::string::npos; },
+      [&] {
+        return RunNebula({"reports", "get", worker, "-o", "json"}).out.find("docker: ") != std::string::npos;
+      },
       20s, 500ms);
   std::this_thread::sleep_for(20s);  // an outage of half a minute or so
   const double cpu = CpuSeconds(agent_pid) - cpu_at_stop;
-  const int dockerd_warnings =
-      CountLines(nebula::testing::ReadFile(agent->log_path()), warning) - warnings_at_stop;
+  const int dockerd_warnings = CountLines(nebula::testing::ReadFile(agent->log_path()), warning) - warnings_at_stop;
   std::printf("[%s] dockerd down ~25 s: the agent used %.2f s CPU and logged %d dockerd warnings; report errors: %s",
               mode.c_str(), cpu, dockerd_warnings, Errors(agent_port, app).c_str());
   CHECK(agent->Running());
@@ -102,9 +103,11 @@ void RestartUnderAgent(bool live_restore) {
   const auto start_started = std::chrono::steady_clock::now();
   dockerd.Start();
   const bool back = Eventually([&] { return Converged(agent_port, app) && AllAnswer(http_port); }, 60s, 100ms);
-  std::printf("[%s] dockerd restarted: the agent reports converged and all %d ports answer %.1f s after dockerd "
-              "starts\n",
-              mode.c_str(), kContainers, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_started).count());
+  std::printf(
+      "[%s] dockerd restarted: the agent reports converged and all %d ports answer %.1f s after dockerd "
+      "starts\n",
+      mode.c_str(), kContainers,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_started).count());
   INFO("agent log after: " << agent->LogTail() << "\nreport errors: " << Errors(agent_port, app));
   CHECK(back);
   CHECK(agent->Running());

@@ -23,8 +23,8 @@ bool Within(std::chrono::milliseconds timeout, const std::function<bool()>& pred
 }  // namespace
 
 TEST_CASE("drift events: a container that stops running or vanishes", "[unit][drift_watch]") {
-  for (const char* action : {"die", "destroy", "stop", "kill", "oom", "health_status: unhealthy",
-                             "health_status: healthy"}) {
+  for (const char* action :
+       {"die", "destroy", "stop", "kill", "oom", "health_status: unhealthy", "health_status: healthy"}) {
     CHECK(IsDriftEvent(action));
   }
   for (const char* action : {"create", "start", "restart", "exec_start: sh", "health_status: starting", ""}) {
@@ -35,8 +35,9 @@ TEST_CASE("drift events: a container that stops running or vanishes", "[unit][dr
 TEST_CASE("drift watch asks for a pass on drift events and on every (re)connection", "[unit][drift_watch]") {
   HollowDockerClient docker;
   std::atomic<int> drifts{0}, connects{0};
-  DriftWatch watch(docker, {{"dev.nebula.worker", "worker-1"}}, [&](const ContainerEvent&) { ++drifts; },
-                   [&] { ++connects; }, DriftWatchOptions{10ms, 50ms});
+  DriftWatch watch(
+      docker, {{"dev.nebula.worker", "worker-1"}}, [&](const ContainerEvent&) { ++drifts; }, [&] { ++connects; },
+      DriftWatchOptions{10ms, 50ms});
   watch.Start();
   REQUIRE(Within(2s, [&] { return connects.load() == 1; }));
   docker.Emit({"start", "c1", {}});

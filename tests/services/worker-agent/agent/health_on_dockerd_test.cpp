@@ -21,8 +21,8 @@ TEST_CASE("an unhealthy container is restarted in place with backoff", "[integra
     auto base = RunDockerQuiet({"create", nebula::testing::SharedStack().sample_image});
     REQUIRE(base.exit_code == 0);
     const std::string base_id = base.out.substr(0, base.out.find('\n'));
-    auto committed = RunDockerQuiet({"commit", "-c", "HEALTHCHECK --interval=1s --timeout=1s --retries=1 CMD false",
-                                     base_id, image});
+    auto committed = RunDockerQuiet(
+        {"commit", "-c", "HEALTHCHECK --interval=1s --timeout=1s --retries=1 CMD false", base_id, image});
     RunDockerQuiet({"rm", "-f", base_id});
     INFO(committed.err);
     REQUIRE(committed.exit_code == 0);
@@ -38,8 +38,9 @@ TEST_CASE("an unhealthy container is restarted in place with backoff", "[integra
   REQUIRE(ids.size() == 1);
   const std::string id = *ids.begin();
 
-  DriftWatch drift(f.docker, {{std::string(kLabelManagedBy), "nebula"}, {std::string(kLabelWorker), f.worker}},
-                   [&](const ContainerEvent&) { f.Get().TriggerAfterDrift(); }, [&] { f.Get().Trigger(); });
+  DriftWatch drift(
+      f.docker, {{std::string(kLabelManagedBy), "nebula"}, {std::string(kLabelWorker), f.worker}},
+      [&](const ContainerEvent&) { f.Get().TriggerAfterDrift(); }, [&] { f.Get().Trigger(); });
   f.Get().Start();
   drift.Start();
   std::vector<std::string> starts;  // distinct State.StartedAt values seen

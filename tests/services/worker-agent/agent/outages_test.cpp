@@ -28,7 +28,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-nebula::testing::CommandResult Docker(std::vector<std::string> args) { return nebula::testing::RunDocker(std::move(args)); }
+nebula::testing::CommandResult Docker(std::vector<std::string> args) {
+  return nebula::testing::RunDocker(std::move(args));
+}
 
 // "id state startedAt" of every container of the worker, sorted ("changing" when a container
 // vanished between listing and inspecting).
@@ -65,8 +67,8 @@ std::unique_ptr<BackgroundProcess> Agent(const std::string& app, const std::stri
   return std::make_unique<BackgroundProcess>(
       std::vector<std::string>{stack.bin_dir + "/nebula-worker-agent", "--apps", app, "--worker-id", worker,
                                "--kafka-brokers", stack.kafka_brokers, "--docker-host", docker_host, "--listen",
-                               "127.0.0.1:" + std::to_string(port), "--resync-seconds", "2",
-                               "--stop-timeout-seconds", "1"},
+                               "127.0.0.1:" + std::to_string(port), "--resync-seconds", "2", "--stop-timeout-seconds",
+                               "1"},
       std::map<std::string, std::string>{}, stack.state_dir + "/" + worker + ".log");
 }
 
@@ -177,7 +179,8 @@ TEST_CASE("Kafka down: the agent touches no container", "[integration][outage]")
   const auto& stack = SharedStack();
   const std::string app = "wa-kafka-down", worker = app + "-" + std::to_string(getpid());
   auto agent = Agent(app, worker, TestPort(0), stack.docker_host);
-  auto created = nebula::testing::RunNebula({"apps", "create", app, "--image", stack.sample_image, "--containers", "2"});
+  auto created =
+      nebula::testing::RunNebula({"apps", "create", app, "--image", stack.sample_image, "--containers", "2"});
   INFO(created.out << created.err);
   REQUIRE(created.exit_code == 0);
   REQUIRE(Eventually([&] { return Running(worker) == 2; }, 60s));
@@ -208,14 +211,15 @@ TEST_CASE("dockerd away and back: the agent converges, the rest untouched", "[in
   SocketProxy proxy(proxy_path, UnixPath(stack.docker_host));
   proxy.Start();
   auto agent = Agent(app, worker, TestPort(1), "unix://" + proxy_path);
-  auto created = nebula::testing::RunNebula({"apps", "create", app, "--image", stack.sample_image, "--containers", "2"});
+  auto created =
+      nebula::testing::RunNebula({"apps", "create", app, "--image", stack.sample_image, "--containers", "2"});
   REQUIRE(created.exit_code == 0);
   REQUIRE(Eventually([&] { return Running(worker) == 2; }, 60s));
   std::this_thread::sleep_for(3s);
 
   proxy.Stop();  // dockerd "down" for the agent
-  auto ids = Docker({"ps", "-q", "--no-trunc", "--filter", "label=dev.nebula.worker=" + worker,
-                     "--filter", "label=dev.nebula.index=1"});
+  auto ids = Docker({"ps", "-q", "--no-trunc", "--filter", "label=dev.nebula.worker=" + worker, "--filter",
+                     "label=dev.nebula.index=1"});
   REQUIRE(ids.exit_code == 0);
   REQUIRE(Docker({"rm", "-f", ids.out.substr(0, ids.out.find('\n'))}).exit_code == 0);
   auto keep = Docker({"ps", "-q", "--no-trunc", "--filter", "label=dev.nebula.worker=" + worker});

@@ -67,7 +67,7 @@ TEST_CASE("prune removes the images no container uses and keeps the images in us
       },
       60s, 250ms));
   CHECK_FALSE(ImagePresent(dockerd, unused));
-  CHECK(ImagePresent(dockerd, stack.sample_image));  // its containers run it
+  CHECK(ImagePresent(dockerd, stack.sample_image));   // its containers run it
   CHECK(ContainerIds(dockerd, worker, true) == ids);  // and they were not touched
   CHECK(converged());
 

@@ -82,7 +82,9 @@ TEST_CASE("pull with registry credentials, and pull_nonce replaces only changed 
   AuthRegistry registry(dir);
   const std::string config_dir = dir + "/docker-config";
   const bool logged_in = Eventually(
-      [&] { return DockerWithConfig(config_dir, {"login", "-u", kUser, "-p", kPassword, registry.host}).exit_code == 0; },
+      [&] {
+        return DockerWithConfig(config_dir, {"login", "-u", kUser, "-p", kPassword, registry.host}).exit_code == 0;
+      },
       30s, 500ms);
   INFO(registry.process->LogTail());
   REQUIRE(logged_in);
@@ -144,8 +146,7 @@ TEST_CASE("pull with registry credentials, and pull_nonce replaces only changed 
   REQUIRE(old_image);
 
   // A new image under the same tag in the registry; locally the tag stays on the old image.
-  const auto committed =
-      RunDockerQuiet({"commit", "-c", "ENV WA_VERSION=2", *changing_before.begin(), changing});
+  const auto committed = RunDockerQuiet({"commit", "-c", "ENV WA_VERSION=2", *changing_before.begin(), changing});
   REQUIRE(committed.exit_code == 0);
   REQUIRE(DockerWithConfig(config_dir, {"push", changing}).exit_code == 0);
   const auto new_image = f.docker.InspectImage(changing);

@@ -27,7 +27,8 @@ struct Rollout {
     options.clock = [this] { return now; };
     options.unix_now = [this] { return unix_now; };
     options.pull_retry = std::chrono::seconds(30);
-    reconciler = std::make_unique<Reconciler>(docker, [this] { return view; }, kHost, kSettings, options);
+    reconciler = std::make_unique<Reconciler>(
+        docker, [this] { return view; }, kHost, kSettings, options);
   }
   void Desire(int64_t generation, const nebula::v1::AppSpec& spec) {
     view.Apply("app/web", Record("web", generation, spec));

@@ -193,7 +193,8 @@ TEST_CASE("one app's unusable image does not hold up the others", "[unit][reconc
   view.Apply("app/web", Record("web", 1, WebSpec(1)));
   view.Apply("app/bad", Record("bad", 1, bad));
   view.MarkCaughtUp();
-  Reconciler reconciler(docker, [&] { return view; }, kHost, kSettings, ReconcilerOptions{});
+  Reconciler reconciler(
+      docker, [&] { return view; }, kHost, kSettings, ReconcilerOptions{});
   CHECK(reconciler.RunPass() == PassResult::kFailed);
   CHECK(reconciler.RunPass() == PassResult::kBackingOff);  // web converged, bad waits for its next try
   const auto status = reconciler.Status();
@@ -269,7 +270,8 @@ TEST_CASE("the loop does not hot-loop on a crashing container, whatever triggers
   view.MarkCaughtUp();
   ReconcilerOptions options;
   options.repair.min = std::chrono::milliseconds(400);
-  Reconciler reconciler(docker, [&] { return view; }, kHost, kSettings, options);
+  Reconciler reconciler(
+      docker, [&] { return view; }, kHost, kSettings, options);
   reconciler.Start();
   // The container dies right after every start; dockerd's die events trigger a pass each time.
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1400);

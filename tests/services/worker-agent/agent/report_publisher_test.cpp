@@ -18,7 +18,8 @@ class FakeProducer : public nebula::kafka::RecordProducer {
  public:
   std::atomic<bool> down{false};
 
-  nebula::kafka::BatchDelivery Produce(std::string_view topic, const std::vector<nebula::kafka::ProducerRecord>& records,
+  nebula::kafka::BatchDelivery Produce(std::string_view topic,
+                                       const std::vector<nebula::kafka::ProducerRecord>& records,
                                        std::stop_token) override {
     std::lock_guard lock(mutex_);
     nebula::kafka::BatchDelivery delivery;
@@ -146,7 +147,13 @@ TEST_CASE("poll 0: the report is compared only on Notify() and at the heartbeat"
   ReportPublisherOptions options{800ms, 0ms, 20ms};
   options.min_gap = 10ms;
   options.settle = 50ms;
-  ReportPublisher publisher(f.producer, "worker-1", [&] { ++built; return source(); }, options);
+  ReportPublisher publisher(
+      f.producer, "worker-1",
+      [&] {
+        ++built;
+        return source();
+      },
+      options);
   publisher.Start();
   REQUIRE(Within(2s, [&] { return f.producer.Snapshot().size() == 1; }));
   std::this_thread::sleep_for(300ms);

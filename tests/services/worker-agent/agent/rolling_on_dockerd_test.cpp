@@ -76,7 +76,8 @@ TEST_CASE("rolling update on dockerd: at most max_unavailable down, batches wait
   for (size_t i = 1; i < created.size(); ++i) CHECK(created[i] - created[i - 1] >= 2);
 }
 
-TEST_CASE("rolling update on dockerd: a failing new config stops the roll and keeps the rest", "[integration][rolling]") {
+TEST_CASE("rolling update on dockerd: a failing new config stops the roll and keeps the rest",
+          "[integration][rolling]") {
   DockerdFixture f("rollfail");
   auto spec = SleepSpec();
   spec.mutable_containers_per()->set_instance(3);
@@ -118,7 +119,8 @@ TEST_CASE("rolling update on dockerd: a failing new config stops the roll and ke
   CHECK(old_running == 2);
 }
 
-TEST_CASE("health-gated rolling update on dockerd: the next batch waits for HEALTHCHECK healthy", "[integration][rolling]") {
+TEST_CASE("health-gated rolling update on dockerd: the next batch waits for HEALTHCHECK healthy",
+          "[integration][rolling]") {
   DockerdFixture f("rollhealth");
   // An image whose health check takes 3 s to pass: a new container is healthy ~4 s after start.
   const std::string image = "wa-slow-healthy-" + f.worker.substr(14) + ":1";

@@ -53,11 +53,11 @@ TEST_CASE("a producer without the API's key gets no privileged container onto a 
   const auto& stack = SharedStack();
   REQUIRE_FALSE(stack.trusted_keys.empty());  // the dev stack signs: its stack.env names the public key
   nebula::testing::RemoveContainersOfWorker cleanup{Worker()};
-  BackgroundProcess agent({stack.bin_dir + "/nebula-worker-agent", "--apps", kApp, "--worker-id", Worker(),
-                           "--kafka-brokers", stack.kafka_brokers, "--docker-host", stack.docker_host, "--listen",
-                           "127.0.0.1:" + std::to_string(TestPort(10)), "--trusted-keys", stack.trusted_keys,
-                           "--report-interval-seconds", "2"},
-                          {}, stack.state_dir + "/wa-signed-agent.log");
+  BackgroundProcess agent(
+      {stack.bin_dir + "/nebula-worker-agent", "--apps", kApp, "--worker-id", Worker(), "--kafka-brokers",
+       stack.kafka_brokers, "--docker-host", stack.docker_host, "--listen", "127.0.0.1:" + std::to_string(TestPort(10)),
+       "--trusted-keys", stack.trusted_keys, "--report-interval-seconds", "2"},
+      {}, stack.state_dir + "/wa-signed-agent.log");
 
   // The API's own, signed record is applied.
   auto created = nebula::testing::RunNebula({"apps", "create", kApp, "--image", stack.sample_image, "-o", "json"});
@@ -70,7 +70,7 @@ TEST_CASE("a producer without the API's key gets no privileged container onto a 
   // Full write access to the topic, no key: three ways to try.
   nebula::agent::testing::TestProducer producer(stack.kafka_brokers);
   const std::string key = nebula::AppKey(kApp);
-  producer.Send(key, Record(1000, true, stack.sample_image));  // unsigned
+  producer.Send(key, Record(1000, true, stack.sample_image));          // unsigned
   const auto stranger = nebula::signing::GenerateKeyPair("devstack");  // the same key id, another key
   producer.Send(key, nebula::signing::SignRecord(stranger.secret, key, Record(1001, true, stack.sample_image)));
   const auto own = nebula::signing::GenerateKeyPair("attacker");

@@ -39,7 +39,7 @@ TEST_CASE("the config hash is pinned across agent versions", "[unit][hash]") {
 
 TEST_CASE("the config hash ignores what does not affect the container", "[unit][hash]") {
   const auto base = Hash(WebSpec());
-  CHECK(Hash(WebSpec(), 2) == base);                                   // generation alone
+  CHECK(Hash(WebSpec(), 2) == base);                                                 // generation alone
   CHECK(Hash(WebSpec(), 1, 0, AgentSettings{"other-worker", "127.0.0.1"}) == base);  // worker id
 
   AppSpec s = WebSpec();
@@ -105,7 +105,7 @@ TEST_CASE("the config hash changes with everything that affects the container", 
     change(s);
     CHECK(Hash(s) != base);
   }
-  CHECK(Hash(WebSpec(), 1, 1) != base);  // index (its ports differ)
+  CHECK(Hash(WebSpec(), 1, 1) != base);                                 // index (its ports differ)
   CHECK(Hash(WebSpec(), 1, 0, AgentSettings{"worker-1", ""}) != base);  // default host ip reaches the ports
 }
 

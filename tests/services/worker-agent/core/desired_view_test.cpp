@@ -38,7 +38,7 @@ TEST_CASE("a deleted envelope makes the app absent and keeps its generation", "[
   CHECK(view.Apply("app/web", DeletedRecord("web", 5)) == ApplyResult::kApplied);
   CHECK(view.Desire("web").kind == DesireKind::kAbsent);
   CHECK(view.Desire("web").generation == 5);
-  CHECK(view.Apply("app/web", Record("web", 4, WebSpec())) == ApplyResult::kStale);  // a replay
+  CHECK(view.Apply("app/web", Record("web", 4, WebSpec())) == ApplyResult::kStale);    // a replay
   CHECK(view.Apply("app/web", Record("web", 6, WebSpec())) == ApplyResult::kApplied);  // re-created
   CHECK(view.Desire("web").kind == DesireKind::kPresent);
 }

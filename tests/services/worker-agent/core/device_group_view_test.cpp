@@ -13,8 +13,7 @@ TEST_CASE("group mode: apps and cron jobs come from the group record", "[unit][d
   CHECK(view.apps().empty());
   CHECK(view.Keys() == std::vector<std::string>{"global", "group/edge"});
   CHECK(view.Apply("group/other", GroupRecord("other", 1, {"x"})) == ApplyResult::kNotMine);
-  CHECK(view.Apply("group/edge", GroupRecord("edge", 1, {"web", "db", "web"}, {"backup"}, 2)) ==
-        ApplyResult::kApplied);
+  CHECK(view.Apply("group/edge", GroupRecord("edge", 1, {"web", "db", "web"}, {"backup"}, 2)) == ApplyResult::kApplied);
   CHECK(view.apps() == std::vector<std::string>{"web", "db"});
   CHECK(view.group_prune_generation() == 2);
   CHECK(view.Keys() == std::vector<std::string>{"global", "group/edge", "app/web", "app/db", "cron/backup"});

@@ -43,8 +43,8 @@ TEST_CASE("the create body carries ports per index, env, labels and host config"
   CHECK(host["PortBindings"]["9100/tcp"] == json::array({{{"HostIp", "127.0.0.1"}, {"HostPort", "9102"}}}));
   CHECK(host["PortBindings"]["80/udp"] == json::array({{{"HostIp", "127.0.0.1"}, {"HostPort", "7002"}}}));
   CHECK(host["Binds"] == json::array({"/srv:/www:ro"}));
-  CHECK(host["Devices"] == json::array({{{"PathOnHost", "/dev/null"}, {"PathInContainer", "/dev/null"},
-                                         {"CgroupPermissions", "rwm"}}}));
+  CHECK(host["Devices"] ==
+        json::array({{{"PathOnHost", "/dev/null"}, {"PathInContainer", "/dev/null"}, {"CgroupPermissions", "rwm"}}}));
   CHECK(host["Privileged"] == true);
   CHECK(host["RestartPolicy"]["Name"] == "unless-stopped");
   CHECK(host["NetworkMode"] == "bridge");
@@ -152,9 +152,9 @@ TEST_CASE("event filters and event lines", "[unit][docker]") {
 }
 
 TEST_CASE("container states and health are read once, as dockerd's words", "[unit][docker]") {
-  for (auto state : {ContainerState::kCreated, ContainerState::kRunning, ContainerState::kPaused,
-                     ContainerState::kRestarting, ContainerState::kRemoving, ContainerState::kExited,
-                     ContainerState::kDead}) {
+  for (auto state :
+       {ContainerState::kCreated, ContainerState::kRunning, ContainerState::kPaused, ContainerState::kRestarting,
+        ContainerState::kRemoving, ContainerState::kExited, ContainerState::kDead}) {
     CHECK(ParseContainerState(ToString(state)) == state);
   }
   CHECK(ParseContainerState("hibernating") == ContainerState::kUnknown);

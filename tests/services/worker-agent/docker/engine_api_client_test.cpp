@@ -1,6 +1,6 @@
 // EngineApiClient against the real dockerd of the test stack (SharedStack(): the dockerd it found or
-// started, and the sample image it built and pushed to its registry), publishes on 127.0.0.1 only, labels everything with a per-run worker id and
-// removes it all at the end.
+// started, and the sample image it built and pushed to its registry), publishes on 127.0.0.1 only, labels everything
+// with a per-run worker id and removes it all at the end.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -109,7 +109,8 @@ TEST_CASE("EngineApiClient drives the real dockerd", "[integration][docker]") {
     docker.StartContainer(clash_id);
     FAIL("a second container started on a taken host port");
   } catch (const Error& e) {
-    CHECK_THAT(std::string(e.what()), Catch::Contains("already allocated") || Catch::Contains("address already in use"));
+    CHECK_THAT(std::string(e.what()),
+               Catch::Contains("already allocated") || Catch::Contains("address already in use"));
   }
   try {
     docker.CreateContainer(clash, "itweb-clash-" + worker.substr(6, 5));

@@ -166,9 +166,8 @@ TEST_CASE("engine http gives any status to the caller with its body", "[engine_h
 }
 
 TEST_CASE("engine http reads a body that ends with the connection", "[engine_http]") {
-  ScriptedServer server([](int fd, const std::string&) {
-    Send(fd, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it");
-  });
+  ScriptedServer server(
+      [](int fd, const std::string&) { Send(fd, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nall of it"); });
   const auto response = SendEngineRequest(server.Endpoint(), Get("/v1.41/version"));
   CHECK(response.status == 200);
   CHECK(response.body == "all of it");
@@ -270,9 +269,8 @@ TEST_CASE("engine http cuts a stream that stays silent for the idle limit", "[en
 }
 
 TEST_CASE("engine http reports a connection that breaks mid-answer", "[engine_http]") {
-  ScriptedServer server([](int fd, const std::string&) {
-    Send(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
-  });
+  ScriptedServer server(
+      [](int fd, const std::string&) { Send(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b"); });
   try {
     SendEngineRequest(server.Endpoint(), Get("/v1.41/containers/json?all=1"));
     FAIL("a short body was accepted");

@@ -46,7 +46,8 @@ TEST_CASE("hollow runtime: the reconciler converges on it", "[unit][hollow]") {
   DesiredView view({"web"});
   view.Apply("app/web", Record("web", 1, WebSpec(20)));
   view.MarkCaughtUp();
-  Reconciler reconciler(docker, [&] { return view; }, kHost, kSettings, ReconcilerOptions{});
+  Reconciler reconciler(
+      docker, [&] { return view; }, kHost, kSettings, ReconcilerOptions{});
   CHECK(reconciler.RunPass() == PassResult::kActed);
   CHECK(reconciler.RunPass() == PassResult::kConverged);
   CHECK(reconciler.Status().apps[0].running_containers == 20);
@@ -57,7 +58,8 @@ TEST_CASE("hollow runtime: the event stream blocks until stopped and ends at onc
   std::stop_source stop;
   std::atomic<bool> connected{false}, returned{false};
   std::thread watcher([&] {
-    docker.WatchEvents({}, [&] { connected = true; }, [](const ContainerEvent&) {}, stop.get_token());
+    docker.WatchEvents(
+        {}, [&] { connected = true; }, [](const ContainerEvent&) {}, stop.get_token());
     returned = true;
   });
   const auto start = std::chrono::steady_clock::now();

@@ -16,7 +16,8 @@ TEST_CASE("registry hosts resolve like docker's", "[unit][registry_auth]") {
 
 TEST_CASE("docker config auths: auth field, username and password, hub aliases", "[unit][registry_auth]") {
   const std::string config = R"({"auths":{
-    "127.0.0.1:5000": {"auth": ")" + Base64Encode("alice:s3cret:with:colons", false) + R"("},
+    "127.0.0.1:5000": {"auth": ")" +
+                             Base64Encode("alice:s3cret:with:colons", false) + R"("},
     "https://index.docker.io/v1/": {"username": "bob", "password": "pw"},
     "helper.example.com": {},
     "bad.example.com": {"auth": "!!!"}}, "credsStore": "x"})";

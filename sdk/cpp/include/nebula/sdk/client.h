@@ -25,10 +25,10 @@ namespace nebula::sdk {
 // Transport security. Disabled means plaintext (loopback dev stacks).
 struct TlsOptions {
   bool enabled = false;
-  std::string root_certs_pem;    // empty: the system roots
-  std::string client_cert_pem;   // both set: mutual TLS
+  std::string root_certs_pem;   // empty: the system roots
+  std::string client_cert_pem;  // both set: mutual TLS
   std::string client_key_pem;
-  std::string server_name;       // overrides the name checked against the certificate
+  std::string server_name;  // overrides the name checked against the certificate
 };
 
 struct ClientOptions {
@@ -39,8 +39,8 @@ struct ClientOptions {
   // Applies to reads (Get*, List*, WhoAmI) only: writes are never retried, a retried write could apply twice.
   RetryPolicy retry;
   // Credentials (docs/architecture.md "Security"): a token wins over user/password. Sent as the "authorization" header.
-  std::string token;     // "<id>.<secret>" → "Bearer <token>"
-  std::string user;      // with password → "Basic base64(user:password)"
+  std::string token;  // "<id>.<secret>" → "Bearer <token>"
+  std::string user;   // with password → "Basic base64(user:password)"
   std::string password;
   TlsOptions tls;
   // Escape hatches for callers with their own credentials; they win over tls / token / user.
